@@ -1,0 +1,107 @@
+package io.amifactory.cli;
+
+import io.amifactory.engine.aws.AwsClients;
+import io.amifactory.engine.aws.AwsSettings;
+import io.amifactory.engine.emulator.MotoServer;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * The AWS options every subcommand takes (they may stand before or after the subcommand name), and the
+ * one place the CLI turns them into {@link AwsClients}.
+ */
+public final class AwsOptions implements AutoCloseable {
+    static final String SANDBOX_REGION = "us-east-1";
+
+    @Option(names = "--profile", paramLabel = "P", scope = ScopeType.INHERIT,
+            description = "Named profile from ~/.aws/config and ~/.aws/credentials.")
+    String profile;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "Send every AWS call to this endpoint (an emulator). Default: $AWS_ENDPOINT_URL.")
+    URI endpoint;
+
+    @Option(names = "--role-arn", paramLabel = "ARN", scope = ScopeType.INHERIT,
+            description = "Assume this IAM role for every call.")
+    String roleArn;
+
+    @Option(names = "--external-id", paramLabel = "ID", scope = ScopeType.INHERIT,
+            description = "External id for --role-arn.")
+    String externalId;
+
+    @Option(names = "--sandbox", scope = ScopeType.INHERIT,
+            description = "Run against Moto, an AWS emulator started on a free loopback port for this command "
+                    + "(python3 -m moto.server), with dummy credentials. No AWS account needed.")
+    boolean sandbox;
+
+    private MotoServer moto;
+    private AwsClients clients;
+
+    /** The clients for this command; starts the sandbox on first use. */
+    public AwsClients clients() throws IOException {
+        if (clients == null) {
+            AwsSettings.Builder b = AwsSettings.builder().profile(profile).role(roleArn, externalId);
+            if (sandbox) {
+                moto = MotoServer.start();
+                b.endpoint(moto.endpoint())
+                        .profile(null)
+                        .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox")));
+            } else {
+                URI ep = endpoint != null ? endpoint : envEndpoint();
+                b.endpoint(ep);
+            }
+            clients = new AwsClients(b.build());
+        }
+        return clients;
+    }
+
+    /**
+     * The regions to work in when the input names none: {@code --region} values if given, else the
+     * region of the AWS configuration (AWS_REGION, the profile), else none.
+     */
+    public List<String> defaultRegions(List<String> cliRegions) {
+        if (cliRegions != null && !cliRegions.isEmpty()) {
+            return cliRegions;
+        }
+        if (sandbox) {
+            return List.of(SANDBOX_REGION);
+        }
+        List<String> out = new ArrayList<>();
+        try {
+            DefaultAwsRegionProviderChain chain = profile == null
+                    ? new DefaultAwsRegionProviderChain()
+                    : DefaultAwsRegionProviderChain.builder().profileName(profile).build();
+            out.add(chain.getRegion().id());
+        } catch (SdkClientException noRegion) {
+            // no region configured: the caller reports it
+        }
+        return out;
+    }
+
+    public boolean sandbox() {
+        return sandbox;
+    }
+
+    private static URI envEndpoint() {
+        String env = System.getenv("AWS_ENDPOINT_URL");
+        return env == null || env.isBlank() ? null : URI.create(env.trim());
+    }
+
+    @Override
+    public void close() {
+        if (clients != null) {
+            clients.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+}

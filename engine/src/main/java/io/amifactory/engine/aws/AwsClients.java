@@ -1,0 +1,190 @@
+package io.amifactory.engine.aws;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.ProxyConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * The one place that makes SDK clients. Clients are cached per service, region and role and share one
+ * HTTP connection pool; everything else in the engine receives clients from here (or a fake of the
+ * same interface in tests).
+ *
+ * <p>Retries use the SDK's adaptive strategy, which backs off on throttling and rate-limits the client
+ * side, with {@link AwsSettings#maxAttempts()} attempts. Assumed-role credentials come from
+ * {@link StsAssumeRoleCredentialsProvider}, which caches the session and refreshes it before expiry.
+ */
+public final class AwsClients implements AutoCloseable {
+    private final AwsSettings settings;
+    private final SdkHttpClient http;
+    private final boolean ownsHttp;
+    private final AwsCredentialsProvider credentials;
+    private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
+    private final Map<String, AwsClients> roles = new ConcurrentHashMap<>();
+    private final StsClient roleSts;
+
+    public AwsClients(AwsSettings settings) {
+        this(settings, buildHttp(settings), true, null);
+    }
+
+    private AwsClients(AwsSettings settings, SdkHttpClient http, boolean ownsHttp, AwsCredentialsProvider base) {
+        this.settings = Objects.requireNonNull(settings);
+        this.http = http;
+        this.ownsHttp = ownsHttp;
+        AwsCredentialsProvider baseCredentials = base != null ? base : baseCredentials(settings);
+        if (settings.roleArn() != null) {
+            this.roleSts = configure(StsClient.builder(), stsRegion(), baseCredentials).build();
+            this.credentials = StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(roleSts)
+                    .refreshRequest(r -> {
+                        r.roleArn(settings.roleArn()).roleSessionName(settings.roleSessionName());
+                        if (settings.externalId() != null) {
+                            r.externalId(settings.externalId());
+                        }
+                    })
+                    .build();
+        } else {
+            this.roleSts = null;
+            this.credentials = baseCredentials;
+        }
+    }
+
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials;
+    }
+
+    /**
+     * Clients that act as {@code roleArn} (assumed with these clients' credentials), sharing the HTTP
+     * pool. A blank role returns this instance. Cached: the same role gives the same clients.
+     */
+    public AwsClients forRole(String roleArn, String externalId) {
+        if (roleArn == null || roleArn.isBlank()) {
+            return this;
+        }
+        String key = roleArn + "\u0000" + (externalId == null ? "" : externalId);
+        return roles.computeIfAbsent(key, k -> new AwsClients(
+                settings.toBuilder().role(roleArn, externalId).build(), http, false, credentials));
+    }
+
+    public Ec2Client ec2(String region) {
+        return cached("ec2", region, () -> configure(Ec2Client.builder(), region, credentials).build());
+    }
+
+    public SsmClient ssm(String region) {
+        return cached("ssm", region, () -> configure(SsmClient.builder(), region, credentials).build());
+    }
+
+    public AutoScalingClient autoScaling(String region) {
+        return cached("autoscaling", region, () -> configure(AutoScalingClient.builder(), region, credentials).build());
+    }
+
+    public StsClient sts(String region) {
+        return cached("sts", region, () -> configure(StsClient.builder(), region, credentials).build());
+    }
+
+    /**
+     * Resolves the credentials once, so that a missing configuration is one clear error before any
+     * work starts rather than one error per region.
+     */
+    public void verifyCredentials() {
+        try {
+            credentials.resolveCredentials();
+        } catch (SdkClientException e) {
+            throw new NoCredentialsException(
+                    "No AWS credentials found (" + firstLine(e.getMessage()) + "). Provide them with "
+                            + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile (--profile or AWS_PROFILE), "
+                            + "an instance or container role, or try the emulator with --sandbox.", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends SdkAutoCloseable> T cached(String service, String region, Supplier<T> make) {
+        Objects.requireNonNull(region, "region");
+        return (T) clients.computeIfAbsent(service + "@" + region, k -> make.get());
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String region, AwsCredentialsProvider creds) {
+        builder.region(Region.of(region))
+                .credentialsProvider(creds)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts()).build())
+                        .apiCallTimeout(settings.apiCallTimeout())
+                        .build());
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
+            sync.httpClient(http);
+        }
+        return builder;
+    }
+
+    private String stsRegion() {
+        // Any region will do for STS; us-east-1 is the one every partition-aws account can reach.
+        return "us-east-1";
+    }
+
+    private static AwsCredentialsProvider baseCredentials(AwsSettings settings) {
+        if (settings.credentials() != null) {
+            return settings.credentials();
+        }
+        if (settings.profile() != null) {
+            return ProfileCredentialsProvider.builder().profileName(settings.profile()).build();
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static SdkHttpClient buildHttp(AwsSettings settings) {
+        ApacheHttpClient.Builder b = ApacheHttpClient.builder().maxConnections(64);
+        if (settings.proxy() != null) {
+            b.proxyConfiguration(ProxyConfiguration.builder().endpoint(settings.proxy()).build());
+        }
+        return b.build();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown reason";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 160 ? line.substring(0, 160) + "…" : line;
+    }
+
+    @Override
+    public void close() {
+        roles.values().forEach(AwsClients::close);
+        clients.values().forEach(SdkAutoCloseable::close);
+        if (roleSts != null) {
+            roleSts.close();
+        }
+        if (credentials instanceof SdkAutoCloseable c && settings.roleArn() != null) {
+            c.close();
+        }
+        if (ownsHttp) {
+            http.close();
+        }
+    }
+}

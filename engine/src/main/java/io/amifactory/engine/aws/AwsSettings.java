@@ -1,0 +1,156 @@
+package io.amifactory.engine.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * How to reach AWS: credentials, optional role to assume, optional endpoint override (for emulators),
+ * retry budget and proxy. Immutable; build with {@link #builder()}.
+ *
+ * <p>Credentials: an explicit provider (the Jenkins plugin hands in resolved aws-credentials), else a
+ * named profile, else the SDK default chain.
+ */
+public final class AwsSettings {
+    private final AwsCredentialsProvider credentials;
+    private final String profile;
+    private final URI endpoint;
+    private final String roleArn;
+    private final String externalId;
+    private final String roleSessionName;
+    private final int maxAttempts;
+    private final Duration apiCallTimeout;
+    private final URI proxy;
+
+    private AwsSettings(Builder b) {
+        this.credentials = b.credentials;
+        this.profile = blankToNull(b.profile);
+        this.endpoint = b.endpoint;
+        this.roleArn = blankToNull(b.roleArn);
+        this.externalId = blankToNull(b.externalId);
+        this.roleSessionName = b.roleSessionName == null ? "amifactory" : b.roleSessionName;
+        this.maxAttempts = b.maxAttempts;
+        this.apiCallTimeout = b.apiCallTimeout;
+        this.proxy = b.proxy;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.credentials = credentials;
+        b.profile = profile;
+        b.endpoint = endpoint;
+        b.roleArn = roleArn;
+        b.externalId = externalId;
+        b.roleSessionName = roleSessionName;
+        b.maxAttempts = maxAttempts;
+        b.apiCallTimeout = apiCallTimeout;
+        b.proxy = proxy;
+        return b;
+    }
+
+    public AwsCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public String roleArn() {
+        return roleArn;
+    }
+
+    public String externalId() {
+        return externalId;
+    }
+
+    public String roleSessionName() {
+        return roleSessionName;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Duration apiCallTimeout() {
+        return apiCallTimeout;
+    }
+
+    public URI proxy() {
+        return proxy;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    public static final class Builder {
+        private AwsCredentialsProvider credentials;
+        private String profile;
+        private URI endpoint;
+        private String roleArn;
+        private String externalId;
+        private String roleSessionName;
+        private int maxAttempts = 8;
+        private Duration apiCallTimeout = Duration.ofMinutes(2);
+        private URI proxy;
+
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        public Builder profile(String profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder role(String roleArn, String externalId) {
+            this.roleArn = roleArn;
+            this.externalId = externalId;
+            return this;
+        }
+
+        public Builder roleSessionName(String name) {
+            this.roleSessionName = name;
+            return this;
+        }
+
+        /** Attempts per call, first try included (SDK retries with adaptive, throttling-aware back-off). */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder apiCallTimeout(Duration timeout) {
+            this.apiCallTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        public Builder proxy(URI proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
+        public AwsSettings build() {
+            return new AwsSettings(this);
+        }
+    }
+}

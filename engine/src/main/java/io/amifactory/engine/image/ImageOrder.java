@@ -1,0 +1,47 @@
+package io.amifactory.engine.image;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import software.amazon.awssdk.services.ec2.model.Image;
+
+/**
+ * The one definition of "newest AMI" used everywhere (tracking, build sources, amiLatest, pruning).
+ *
+ * <p>Newest by {@code CreationDate}. Ties (vendors often register several AMIs in the same second) are
+ * broken by the AMI name, greater first, because vendors embed versions and dates in names; then by the
+ * image id, greater first, so that the answer never depends on the order EC2 returned the images in.
+ * An image whose creation date is missing or unreadable sorts as the oldest.
+ */
+public final class ImageOrder {
+    public static final Comparator<Image> NEWEST_FIRST = Comparator
+            .comparing((Image i) -> creationInstant(i.creationDate()))
+            .thenComparing(i -> nullToEmpty(i.name()))
+            .thenComparing(i -> nullToEmpty(i.imageId()))
+            .reversed();
+
+    private ImageOrder() {
+    }
+
+    public static Optional<Image> newest(Collection<Image> images) {
+        return images.stream().min(NEWEST_FIRST);
+    }
+
+    /** Parses EC2's ISO-8601 creation date; anything unreadable counts as the epoch. */
+    public static Instant creationInstant(String creationDate) {
+        if (creationDate == null || creationDate.isBlank()) {
+            return Instant.EPOCH;
+        }
+        try {
+            return Instant.parse(creationDate);
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

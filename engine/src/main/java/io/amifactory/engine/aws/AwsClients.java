@@ -31,7 +31,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * side, with {@link AwsSettings#maxAttempts()} attempts. Assumed-role credentials come from
  * {@link StsAssumeRoleCredentialsProvider}, which caches the session and refreshes it before expiry.
  */
-public final class AwsClients implements AutoCloseable {
+public final class AwsClients implements ClientSource, AutoCloseable {
     private final AwsSettings settings;
     private final SdkHttpClient http;
     private final boolean ownsHttp;
@@ -78,6 +78,7 @@ public final class AwsClients implements AutoCloseable {
      * Clients that act as {@code roleArn} (assumed with these clients' credentials), sharing the HTTP
      * pool. A blank role returns this instance. Cached: the same role gives the same clients.
      */
+    @Override
     public AwsClients forRole(String roleArn, String externalId) {
         if (roleArn == null || roleArn.isBlank()) {
             return this;
@@ -87,14 +88,17 @@ public final class AwsClients implements AutoCloseable {
                 settings.toBuilder().role(roleArn, externalId).build(), http, false, credentials));
     }
 
+    @Override
     public Ec2Client ec2(String region) {
         return cached("ec2", region, () -> configure(Ec2Client.builder(), region, credentials).build());
     }
 
+    @Override
     public SsmClient ssm(String region) {
         return cached("ssm", region, () -> configure(SsmClient.builder(), region, credentials).build());
     }
 
+    @Override
     public AutoScalingClient autoScaling(String region) {
         return cached("autoscaling", region, () -> configure(AutoScalingClient.builder(), region, credentials).build());
     }

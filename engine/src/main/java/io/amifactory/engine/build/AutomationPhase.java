@@ -93,7 +93,7 @@ final class AutomationPhase implements Phase {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("SourceAmiId", List.of(r.source.imageId()));
         m.put("TargetAmiName", List.of(r.imageName));
-        m.put("InstanceType", List.of(LaunchRequest.instanceType(ctx)));
+        m.put("InstanceType", one(inst.type()));
         m.put("SubnetId", one(inst.subnet()));
         m.put("DestSubnetId", one(inst.subnet()));
         m.put("SecurityGroupId", inst.securityGroups().isEmpty() ? null : List.of(inst.securityGroups().get(0)));

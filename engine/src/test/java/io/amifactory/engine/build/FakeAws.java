@@ -53,6 +53,7 @@ public final class FakeAws implements ClientSource {
     private final Map<String, FakeEc2> ec2 = new LinkedHashMap<>();
     private final Map<String, FakeSsm> ssm = new LinkedHashMap<>();
     private int ids = 0x1000;
+    private int callCount;
 
     public FakeAws(FakeClock clock) {
         this.clock = clock;
@@ -88,6 +89,17 @@ public final class FakeAws implements ClientSource {
     @Override
     public ClientSource forRole(String roleArn, String externalId) {
         return this;
+    }
+
+    int nextCall() {
+        return ++callCount;
+    }
+
+    /** Calls answered so far (any operation, any region). */
+    public int callCount() {
+        synchronized (lock) {
+            return callCount;
+        }
     }
 
     Instant now() {

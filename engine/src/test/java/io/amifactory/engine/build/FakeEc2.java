@@ -248,10 +248,11 @@ public final class FakeEc2 implements Ec2Client {
     private <T> T op(String name, Supplier<T> body) {
         synchronized (aws.lock) {
             aws.calls.record(name);
-            aws.faults.before(name, FakeAws.EC2_ERRORS);
+            int call = aws.nextCall();
+            aws.faults.before(name, call, FakeAws.EC2_ERRORS);
             tick();
             T result = body.get();
-            aws.faults.after(name);
+            aws.faults.after(name, call);
             return result;
         }
     }

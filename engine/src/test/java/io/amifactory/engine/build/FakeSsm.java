@@ -130,9 +130,10 @@ public final class FakeSsm implements SsmClient {
     private <T> T op(String name, Supplier<T> body) {
         synchronized (aws.lock) {
             aws.calls.record(name);
-            aws.faults.before(name, ERRORS);
+            int call = aws.nextCall();
+            aws.faults.before(name, call, ERRORS);
             T result = body.get();
-            aws.faults.after(name);
+            aws.faults.after(name, call);
             return result;
         }
     }

@@ -21,15 +21,21 @@ public final class Faults {
 
     private static final class Fault {
         final String operation;
+        final int atCall;
         final Kind kind;
         final String code;
         int remaining;
 
-        Fault(String operation, Kind kind, String code, int times) {
+        Fault(String operation, int atCall, Kind kind, String code, int times) {
             this.operation = operation;
+            this.atCall = atCall;
             this.kind = kind;
             this.code = code;
             this.remaining = times;
+        }
+
+        boolean applies(String op, int call) {
+            return remaining > 0 && (operation != null ? operation.equals(op) : call >= atCall);
         }
     }
 
@@ -37,7 +43,7 @@ public final class Faults {
 
     /** The next {@code times} calls fail with this error code (400). */
     public synchronized Faults error(String operation, String code, int times) {
-        faults.add(new Fault(operation, Kind.ERROR, code, times));
+        faults.add(new Fault(operation, 0, Kind.ERROR, code, times));
         return this;
     }
 
@@ -47,12 +53,30 @@ public final class Faults {
     }
 
     public synchronized Faults throttle(String operation, int times) {
-        faults.add(new Fault(operation, Kind.THROTTLE, null, times));
+        faults.add(new Fault(operation, 0, Kind.THROTTLE, null, times));
         return this;
     }
 
     public synchronized Faults crashAfter(String operation) {
-        faults.add(new Fault(operation, Kind.CRASH_AFTER, null, 1));
+        faults.add(new Fault(operation, 0, Kind.CRASH_AFTER, null, 1));
+        return this;
+    }
+
+    /** The n-th call of the whole test (1-based, any operation) fails with this error code. */
+    public synchronized Faults errorAtCall(int n, String code) {
+        faults.add(new Fault(null, n, Kind.ERROR, code, 1));
+        return this;
+    }
+
+    /** The n-th call and the two after it are throttled. */
+    public synchronized Faults throttleAtCall(int n) {
+        faults.add(new Fault(null, n, Kind.THROTTLE, null, 3));
+        return this;
+    }
+
+    /** The process "dies" right after the n-th call took effect. */
+    public synchronized Faults crashAfterCall(int n) {
+        faults.add(new Fault(null, n, Kind.CRASH_AFTER, null, 1));
         return this;
     }
 
@@ -61,10 +85,10 @@ public final class Faults {
     }
 
     /** Throws the error or throttling planned for this call, if any. */
-    synchronized void before(String operation, ErrorFactory errors) {
+    synchronized void before(String operation, int call, ErrorFactory errors) {
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             Fault f = it.next();
-            if (!f.operation.equals(operation) || f.kind == Kind.CRASH_AFTER || f.remaining <= 0) {
+            if (f.kind == Kind.CRASH_AFTER || !f.applies(operation, call)) {
                 continue;
             }
             if (f.remaining != Integer.MAX_VALUE) {
@@ -77,9 +101,9 @@ public final class Faults {
         }
     }
 
-    synchronized void after(String operation) {
+    synchronized void after(String operation, int call) {
         for (Fault f : faults) {
-            if (f.operation.equals(operation) && f.kind == Kind.CRASH_AFTER && f.remaining > 0) {
+            if (f.kind == Kind.CRASH_AFTER && f.applies(operation, call)) {
                 f.remaining--;
                 throw new SimulatedCrash(operation);
             }

@@ -493,12 +493,15 @@ public final class BuildSpecReader {
             throw n.error("the script is empty");
         }
         if (instance.profile() == null) {
-            SpecNode inst = b.get("instance");
-            InputNode at = inst != null ? inst.node() : b.node();
-            throw at.missing("profile", "ssmCommand needs an instance profile whose role lets SSM manage the "
-                    + "instance (e.g. AmazonSSMManagedInstanceCore)");
+            throw missingProfile(b.get("instance"), b);
         }
         return new BuildSpec.SsmCommand(script, document);
+    }
+
+    private static InputException missingProfile(SpecNode inst, SpecNode b) {
+        String why = "ssmCommand needs an instance profile whose role lets SSM manage the "
+                + "instance (e.g. AmazonSSMManagedInstanceCore)";
+        return inst != null ? inst.node().missing("profile", why) : b.node().missing("instance.profile", why);
     }
 
     private static BuildSpec.Customisation readAutomation(InputNode doc, SpecNode settings, InputNode bootstrap) {

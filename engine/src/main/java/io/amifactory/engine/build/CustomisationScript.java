@@ -44,7 +44,7 @@ final class CustomisationScript {
                 # serial console, removes the script and the user data, and powers the instance off.
                 amifactory_report() {
                   for c in /dev/console /dev/ttyS0; do
-                    [ -w "$c" ] && printf '\\n%%s\\n' "$1" > "$c" 2>/dev/null
+                    [ -w "$c" ] && printf '\\n%%s\\n' "$1" >> "$c" 2>/dev/null
                   done
                   return 0
                 }
@@ -56,9 +56,9 @@ final class CustomisationScript {
                 if [ -w /dev/console ]; then out=/dev/console; else out=/dev/stdout; fi
                 amifactory_report "%4$s"
                 if [ "$(head -c 2 "$work/customise")" = '#!' ]; then
-                  "$work/customise" > "$out" 2>&1 < /dev/null
+                  "$work/customise" >> "$out" 2>&1 < /dev/null
                 else
-                  /bin/sh "$work/customise" > "$out" 2>&1 < /dev/null
+                  /bin/sh "$work/customise" >> "$out" 2>&1 < /dev/null
                 fi
                 rc=$?
                 rm -rf "$work"

@@ -39,6 +39,12 @@ public record ResolvedSource(String imageId, String name, String creationDate, S
                 image.platformAsString(), image.rootDeviceName(), rootSize, ebs, trackedImage, resolvedFrom);
     }
 
+    /** The same source, found through the tracked image {@code name} (for the amifactory:tracked-image tag). */
+    public ResolvedSource withTracked(String name) {
+        return new ResolvedSource(imageId, this.name, creationDate, architecture, platform, rootDeviceName, rootVolumeSize,
+                ebsDevices, name, resolvedFrom);
+    }
+
     public Instant created() {
         return ImageOrder.creationInstant(creationDate);
     }

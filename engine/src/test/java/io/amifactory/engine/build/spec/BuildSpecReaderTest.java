@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class BuildSpecReaderTest {
+public class BuildSpecReaderTest {
     private static final String BASE = """
             name: web
             imageName: "web-{timestamp}"
@@ -194,7 +194,7 @@ class BuildSpecReaderTest {
         assertTrue(e.getMessage().startsWith("spec.yaml:1: region: no region"), e.getMessage());
     }
 
-    static Stream<Arguments> invalid() {
+    public static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of(BASE.replace("web-{timestamp}", "web:{timestamp}"), "spec.yaml:2: imageName: the AMI name (e.g. 'web:20260101000000') contains ':'"),
                 Arguments.of(BASE.replace("web-{timestamp}", "ab"), "spec.yaml:2: imageName: the AMI name 'ab' has 2 characters; EC2 takes 3 to 128"),

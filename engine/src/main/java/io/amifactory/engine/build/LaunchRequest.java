@@ -111,8 +111,11 @@ final class LaunchRequest {
             EbsBlockDevice.Builder ebs = EbsBlockDevice.builder();
             if (root) {
                 ebs.deleteOnTermination(true);
-                if (inst.rootVolumeSize() != null) {
-                    ebs.volumeSize(inst.rootVolumeSize());
+                // The source's own size when none is asked for: some EC2 implementations want a size
+                // whenever a mapping is given, and it changes nothing.
+                Integer size = inst.rootVolumeSize() != null ? inst.rootVolumeSize() : source.rootVolumeSize();
+                if (size != null) {
+                    ebs.volumeSize(size);
                 }
                 if (inst.rootVolumeType() != null) {
                     ebs.volumeType(inst.rootVolumeType());

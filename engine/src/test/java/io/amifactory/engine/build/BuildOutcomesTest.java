@@ -109,10 +109,7 @@ class BuildOutcomesTest {
         Harness h = new Harness();
         h.aws.faults.alwaysError("terminateInstances", "UnauthorizedOperation");
         BuildMachine m = h.machine(Harness.spec(SIMPLE));
-        Step s;
-        while ((s = m.step()) != null && m.record().instanceId() == null) {
-            h.clock.advance(s.pollAfter());
-        }
+        Harness.stepUntil(m, h.clock, rec -> rec.instanceId() != null);
         m.abort("Ctrl-C");
         BuildResult r = BuildDriver.run(m, h.clock.sleeper());
         assertEquals(BuildStatus.ABORTED, r.status());
@@ -178,9 +175,7 @@ class BuildOutcomesTest {
         Harness h = new Harness();
         BuildSpec spec = Harness.spec(SIMPLE);
         BuildMachine m = h.machine(spec);
-        while (m.record().instanceId() == null) {
-            h.clock.advance(m.step().pollAfter());
-        }
+        Harness.stepUntil(m, h.clock, rec -> rec.instanceId() != null);
         BuildRecord left = m.record(); // the process dies here and is resumed the next day
         h.clock.advance(Duration.ofDays(1));
         BuildResult r = BuildDriver.run(new BuildMachine(spec, left, h.services(), h.progress, h.clock), h.clock.sleeper());

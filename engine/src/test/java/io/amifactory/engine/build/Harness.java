@@ -84,6 +84,21 @@ final class Harness {
         }
     }
 
+    /** Steps the machine (moving the clock as told) until the record satisfies {@code until}; fails if it ends first. */
+    static void stepUntil(BuildMachine m, FakeClock clock, java.util.function.Predicate<BuildRecord> until) {
+        for (int i = 0; i < 10_000; i++) {
+            if (until.test(m.record())) {
+                return;
+            }
+            Step s = m.step();
+            if (s.isDone()) {
+                throw new AssertionError("the build ended before the condition held: " + s.result());
+            }
+            clock.advance(s.pollAfter());
+        }
+        throw new AssertionError("the condition never held");
+    }
+
     /** The bar for a build that did not succeed: nothing of it is left. */
     void assertNothingLeft() {
         assertEquals(List.of(), aws.liveInstances(), "instances left pending/running/stopping/stopped\n" + log());

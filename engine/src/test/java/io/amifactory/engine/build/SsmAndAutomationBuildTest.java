@@ -136,9 +136,7 @@ class SsmAndAutomationBuildTest {
     void anSsmBuildAbortedWhileTheCommandRunsCancelsItAndCleansUp() {
         Harness h = new Harness();
         BuildMachine m = h.machine(Harness.spec(SSM));
-        while (m.record().toJson().indexOf("\"commandId\"") < 0) {
-            h.clock.advance(m.step().pollAfter());
-        }
+        Harness.stepUntil(m, h.clock, rec -> rec.toJson().contains("\"commandId\""));
         m.abort("Ctrl-C");
         BuildResult r = BuildDriver.run(m, h.clock.sleeper());
         assertEquals(BuildStatus.ABORTED, r.status());
@@ -190,9 +188,8 @@ class SsmAndAutomationBuildTest {
         Harness h = automationHarness();
         BuildMachine m = h.machine(Harness.spec(AUTOMATION));
         // run past the document's createImage step (half-way), then abort
-        while (h.clock.instant().isBefore(m.record().startedAt().plus(h.aws.automationTime.multipliedBy(3).dividedBy(4)))) {
-            h.clock.advance(m.step().pollAfter());
-        }
+        Harness.stepUntil(m, h.clock, rec -> !h.clock.instant().isBefore(
+                rec.startedAt().plus(h.aws.automationTime.multipliedBy(3).dividedBy(4))));
         m.abort("Ctrl-C");
         BuildResult r = BuildDriver.run(m, h.clock.sleeper());
         assertEquals(BuildStatus.ABORTED, r.status());

@@ -1,0 +1,20 @@
+package io.amifactory.engine.aws;
+
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Where engine code gets its SDK clients: {@link AwsClients} in production, in-memory fakes of the
+ * same SDK interfaces in unit tests. Engine classes take a ClientSource, never build clients.
+ */
+public interface ClientSource {
+    Ec2Client ec2(String region);
+
+    SsmClient ssm(String region);
+
+    AutoScalingClient autoScaling(String region);
+
+    /** Clients acting as another role (assumed from these credentials); a blank role returns this. */
+    ClientSource forRole(String roleArn, String externalId);
+}

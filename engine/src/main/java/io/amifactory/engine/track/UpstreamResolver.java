@@ -76,6 +76,9 @@ final class UpstreamResolver {
                     g -> new ArrayList<>()).add(p);
         }
         Map<Pair, Resolution> results = new HashMap<>();
+        if (groups.isEmpty()) {
+            return List.of();
+        }
         if (groups.size() == 1) {
             Map.Entry<Group, List<Pair>> only = groups.entrySet().iterator().next();
             results.putAll(resolveGroup(only.getKey(), only.getValue(), known));

@@ -21,7 +21,8 @@ import java.util.Objects;
  * recorded one, is "reverted" and fires nothing; an error keeps the record as it was.
  */
 public final class Tracker {
-    public static final int DEFAULT_PARALLELISM = 8;
+    /** Regions resolved at once; AWS has fewer than 40, so a cycle over all of them is rarely queued. */
+    public static final int DEFAULT_PARALLELISM = 16;
 
     private final ClientSource clients;
     private final Ledger ledger;

@@ -55,9 +55,14 @@ public class FakeEc2 implements Ec2Client {
         if (!failures.isEmpty()) {
             throw failures.remove(0).get();
         }
+        List<Filter> filters = request.filters();
+        List<List<Pattern>> patterns = new ArrayList<>();
+        for (Filter f : filters) {
+            patterns.add(f.values().stream().map(FakeEc2::glob).toList());
+        }
         List<Image> matching = new ArrayList<>();
         for (Image i : images) {
-            if (matches(i, request)) {
+            if (matches(i, request, filters, patterns)) {
                 matching.add(i);
             }
         }
@@ -68,7 +73,7 @@ public class FakeEc2 implements Ec2Client {
                 .nextToken(end < matching.size() ? String.valueOf(end) : null).build();
     }
 
-    private boolean matches(Image i, DescribeImagesRequest r) {
+    private boolean matches(Image i, DescribeImagesRequest r, List<Filter> filters, List<List<Pattern>> patterns) {
         if (!r.imageIds().isEmpty() && !r.imageIds().contains(i.imageId())) {
             return false;
         }
@@ -78,7 +83,8 @@ public class FakeEc2 implements Ec2Client {
         if (deprecated.contains(i.imageId()) && !Boolean.TRUE.equals(r.includeDeprecated())) {
             return false;
         }
-        for (Filter f : r.filters()) {
+        for (int n = 0; n < filters.size(); n++) {
+            Filter f = filters.get(n);
             String value = switch (f.name()) {
                 case "name" -> i.name();
                 case "image-id" -> i.imageId();
@@ -94,7 +100,7 @@ public class FakeEc2 implements Ec2Client {
                     throw new UnsupportedOperationException("FakeEc2 does not know filter " + f.name());
                 }
             };
-            if (value == null || f.values().stream().noneMatch(v -> glob(v).matcher(value).matches())) {
+            if (value == null || patterns.get(n).stream().noneMatch(p -> p.matcher(value).matches())) {
                 return false;
             }
         }

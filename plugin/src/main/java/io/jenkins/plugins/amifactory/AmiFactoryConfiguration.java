@@ -134,7 +134,7 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
     }
 
     /** Adds or replaces (by name) tracked images, keeping the order of the existing ones. */
-    public synchronized void mergeTrackedImages(List<TrackedImageConfig> incoming) {
+    public void mergeTrackedImages(List<TrackedImageConfig> incoming) {
         List<TrackedImageConfig> merged = getTrackedImages();
         for (TrackedImageConfig image : incoming) {
             boolean replaced = false;
@@ -152,7 +152,7 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
     }
 
     @Override
-    public synchronized boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         int poll = json.optInt("pollIntervalMinutes", DEFAULT_POLL_MINUTES);
         if (poll < MIN_POLL_MINUTES) {
             throw new FormException("The poll interval must be at least " + MIN_POLL_MINUTES + " minutes.",

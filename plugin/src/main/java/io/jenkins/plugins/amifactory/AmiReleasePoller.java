@@ -5,6 +5,8 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.aws.ClientSource;
 import io.amifactory.engine.input.InputException;
@@ -64,9 +66,18 @@ public final class AmiReleasePoller extends AsyncPeriodicWork {
         lastCycleMillis = 0;
     }
 
-    /** One full cycle: check, then dispatch pending events. Public for the status page and tests. */
+    /**
+     * One full cycle: check, then dispatch pending events. Runs as SYSTEM whoever calls it: it must see
+     * every job, and credentials come from the global store.
+     */
     public synchronized void runCycle(TaskListener listener) {
         lastCycleMillis = System.currentTimeMillis();
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            cycle(listener);
+        }
+    }
+
+    private void cycle(TaskListener listener) {
         PrintStream log = listener.getLogger();
         ProgressListener progress = log::println;
         AmiFactoryConfiguration config = AmiFactoryConfiguration.get();

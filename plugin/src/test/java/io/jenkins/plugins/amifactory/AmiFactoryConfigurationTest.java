@@ -55,7 +55,7 @@ class AmiFactoryConfigurationTest {
     }
 
     @Test
-    void removingTheLastImageOnTheFormRemovesIt(JenkinsRule j) throws Exception {
+    void anEmptyImageListStaysEmptyThroughTheForm(JenkinsRule j) throws Exception {
         AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
         config.setTrackedImages(List.of(new TrackedImageConfig("al2023", new SsmParameterSource("/aws/service/x"))));
         config.setTrackedImages(List.of());

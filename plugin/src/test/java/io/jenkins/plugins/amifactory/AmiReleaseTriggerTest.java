@@ -17,6 +17,7 @@ import hudson.util.StreamTaskListener;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
 import io.amifactory.engine.testkit.MotoExtension;
+import io.amifactory.engine.track.ImageSource;
 import io.amifactory.engine.track.ReleaseEvent;
 import java.time.Instant;
 import java.util.List;
@@ -144,7 +145,7 @@ class AmiReleaseTriggerTest {
         FreeStyleProject job = j.createFreeStyleProject("job");
         job.addTrigger(new AmiReleaseTrigger(List.of()));
         ReleaseEvent event = new ReleaseEvent("evt-1", "base", REGION, secondAmi, "name", "2026-01-01T00:00:00.000Z",
-                firstAmi, "ssm:" + PARAMETER, Instant.now());
+                firstAmi, "ssm:" + PARAMETER, Instant.now(), new ImageSource.Parameter(PARAMETER));
         ReleaseDispatcher dispatcher = new ReleaseDispatcher();
 
         assertEquals(1, dispatcher.dispatch(event, listener));

@@ -21,8 +21,11 @@ import java.util.Objects;
  * recorded one, is "reverted" and fires nothing; an error keeps the record as it was.
  */
 public final class Tracker {
-    /** Regions resolved at once; AWS has fewer than 40, so a cycle over all of them is rarely queued. */
-    public static final int DEFAULT_PARALLELISM = 16;
+    /**
+     * Regions resolved at once. AWS has fewer regions than this, so a cycle over all of them runs in one
+     * wave and takes as long as its busiest region (calls within a region are sequential).
+     */
+    public static final int DEFAULT_PARALLELISM = 40;
 
     private final ClientSource clients;
     private final Ledger ledger;

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.amifactory.engine.build.spec.BuildSpec;
 import java.io.Serializable;
 import java.security.SecureRandom;
@@ -41,9 +39,7 @@ public final class BuildRecord implements Serializable {
     /** How long after the build's deadline a reaper may terminate its instance: time for cleanups to run. */
     static final Duration EXPIRY_GRACE = Duration.ofMinutes(30);
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = io.amifactory.engine.Json.MAPPER;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 

@@ -21,7 +21,8 @@ public record BuildResult(String name, String buildId, BuildStatus status, Strin
         leftovers = leftovers == null ? List.of() : List.copyOf(leftovers);
     }
 
-    static BuildResult of(BuildRecord r) {
+    /** The result a record stands for (final once the record is finished). */
+    public static BuildResult of(BuildRecord r) {
         Map<String, String> images = r.outcome == BuildStatus.SUCCEEDED ? r.imageIds() : Map.of();
         return new BuildResult(r.name, r.buildId, r.outcome, r.source == null ? null : r.source.imageId(),
                 r.imageName, images, r.instanceId, r.error, r.failedPhase, r.warnings, r.leftovers);

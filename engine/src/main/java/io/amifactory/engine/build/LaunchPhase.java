@@ -62,17 +62,21 @@ final class LaunchPhase implements Phase {
             live.add(i.instanceId());
         }
         if (!live.isEmpty()) {
+            boolean allTerminated = false;
             try {
-                ec2.terminateInstances(b -> b.instanceIds(live));
+                allTerminated = ec2.terminateInstances(b -> b.instanceIds(live)).terminatingInstances().stream()
+                        .allMatch(c -> c.currentState() != null && "terminated".equals(c.currentState().nameAsString()));
             } catch (Ec2Exception e) {
                 if (!AwsErrors.isNotFound(e)) {
                     throw e;
                 }
             }
             ctx.info("terminating " + String.join(", ", live));
-            return ctx.poll();
-        }
-        if (terminating) {
+            if (!allTerminated) {
+                // Look again at once the first time (some EC2s terminate at once), then back off.
+                return r.polls == 0 ? PhaseResult.pollAfter(java.time.Duration.ZERO) : ctx.poll();
+            }
+        } else if (terminating) {
             return ctx.poll(); // volumes are released once the instance is terminated
         }
         List<String> volumes = new ArrayList<>();

@@ -20,7 +20,6 @@ public final class SpecRules {
 
     /** Build names end up in build ids, tags and file names. */
     public static final Pattern BUILD_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    public static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     public static final Pattern AMI_ID = Pattern.compile("ami-([0-9a-f]{8}|[0-9a-f]{17})");
     public static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final String PARTITION = "arn:aws(-[a-z]+)*";
@@ -69,7 +68,7 @@ public final class SpecRules {
     }
 
     public static String region(String r) {
-        return REGION.matcher(r).matches() ? null : "'" + r + "' is not an AWS region name (like eu-west-1)";
+        return io.amifactory.engine.aws.RegionNames.problem(r);
     }
 
     public static String account(String a) {

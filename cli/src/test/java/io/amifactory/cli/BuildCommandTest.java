@@ -256,4 +256,21 @@ class BuildCommandTest {
         assertTrue(r.out().contains("aborted"), r.out());
         assertEquals("terminated", instances(aws).get(0).state().nameAsString());
     }
+
+    @Test
+    void aTrackedImageSourceIsResolvedThroughTheTrackedImagesFile(MotoServer moto, AwsClients aws) throws Exception {
+        String al2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+        Path tracked = dir.resolve("tracked.yaml");
+        Files.writeString(tracked, "images:\n  - name: al2023\n    parameter: " + al2023 + "\n");
+        Path s = spec("name: web\nimageName: \"web-{tracked}-{timestamp}\"\nsource: al2023\nuserData: \"#!/bin/sh\\necho\"\n");
+        Run r = build(moto, s, "--dry-run", "--json", "--tracked-images", tracked.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode b = r.json().get("builds").get(0);
+        assertEquals(aws.ssm("us-east-1").getParameter(p -> p.name(al2023)).parameter().value(), b.get("sourceImage").asText());
+        assertTrue(b.get("imageName").asText().startsWith("web-al2023-"), b.toString());
+
+        Run without = build(moto, s, "--dry-run");
+        assertEquals(2, without.code());
+        assertTrue(without.out().contains("no tracked image named 'al2023'"), without.out());
+    }
 }

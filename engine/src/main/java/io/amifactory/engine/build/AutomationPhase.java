@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.Tags;
 import io.amifactory.engine.build.spec.BuildSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,7 +125,7 @@ final class AutomationPhase implements Phase {
             String token = UUID.nameUUIDFromBytes(r.buildId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
             r.automationExecutionId = ctx.ssm().startAutomationExecution(b -> b.documentName(a.document())
                     .parameters(plan.parameters()).clientToken(token)
-                    .tags(t -> t.key(io.amifactory.engine.Tags.BUILD_ID).value(r.buildId))).automationExecutionId();
+                    .tags(t -> t.key(Tags.BUILD_ID).value(r.buildId))).automationExecutionId();
             ctx.save();
             ctx.info("started automation " + r.automationExecutionId + " of " + a.document() + " with parameters "
                     + String.join(", ", plan.parameters().keySet()));

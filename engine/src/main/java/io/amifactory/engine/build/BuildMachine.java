@@ -309,6 +309,8 @@ public final class BuildMachine {
             List<String> where = new ArrayList<>();
             r.images().forEach((region, id) -> where.add(id + " in " + region));
             b.append(": ").append(String.join(", ", where));
+        } else if (r.status() == BuildStatus.DRY_RUN) {
+            b.append(": no problems found");
         } else if (r.error() != null) {
             b.append(": ").append(r.error());
         }
@@ -316,7 +318,7 @@ public final class BuildMachine {
             b.append("; LEFT BEHIND: ").append(String.join("; ", record.leftovers));
             progress.warn(prefixless(b.toString()));
         } else {
-            if (r.status() != BuildStatus.SUCCEEDED && r.status() != BuildStatus.DRY_RUN) {
+            if (r.status() != BuildStatus.SUCCEEDED && r.status() != BuildStatus.DRY_RUN && !record.dryRun) {
                 b.append("; everything the build created was removed");
             }
             progress.info(prefixless(b.toString()));

@@ -301,7 +301,6 @@ public final class BuildRecord implements Serializable {
         private static final long serialVersionUID = 1L;
         String imageId;
         List<String> snapshotIds = new ArrayList<>();
-        boolean copyRequested;
         boolean available;
         boolean tagged;
         boolean deprecated;

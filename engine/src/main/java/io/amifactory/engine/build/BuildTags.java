@@ -1,7 +1,6 @@
 package io.amifactory.engine.build;
 
 import io.amifactory.engine.Tags;
-import io.amifactory.engine.build.spec.BuildSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,9 +82,5 @@ final class BuildTags {
 
     private static String truncate(String v) {
         return v.length() <= 256 ? v : v.substring(0, 256);
-    }
-
-    static String sourceDescription(BuildSpec spec) {
-        return spec.source().describe();
     }
 }

@@ -56,7 +56,6 @@ final class CopyImagesPhase implements Phase {
                 }
             }
             image.imageId = ctx.ec2(copy.region()).copyImage(req.build()).imageId();
-            image.copyRequested = true;
             ctx.save();
             ctx.info("copying " + sourceImage + " to " + copy.region() + " as " + image.imageId
                     + (copy.kmsKey() != null ? " (encrypted with " + copy.kmsKey() + ")" : ""));

@@ -143,6 +143,9 @@ public final class BuildMachine {
 
     private Step runStep() {
         Instant now = clock.instant();
+        if (record.phasesStarted == 0) {
+            record.startClock(now);
+        }
         if (!now.isBefore(record.deadline())) {
             Duration timeout = Duration.between(record.startedAt(), record.deadline());
             beginUnwind(BuildStatus.TIMED_OUT, "timed out after " + SpecDurations.format(timeout) + " in phase "

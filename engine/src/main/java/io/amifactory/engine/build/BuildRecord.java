@@ -250,6 +250,17 @@ public final class BuildRecord implements Serializable {
 
     // ---- package helpers
 
+    /**
+     * Starts the build's clock now: a build queued behind others (bounded concurrency) gets its whole timeout
+     * from the moment it really starts.
+     */
+    void startClock(Instant now) {
+        Duration timeout = Duration.between(startedAt(), deadline());
+        startedAt = now.toString();
+        deadline = now.plus(timeout).toString();
+        expiresAt = now.plus(timeout).plus(EXPIRY_GRACE).toString();
+    }
+
     RegionImage image(String region) {
         return images.computeIfAbsent(region, r -> new RegionImage());
     }

@@ -39,6 +39,16 @@ class BuildBatchTest {
     }
 
     @Test
+    void aQueuedBuildGetsItsWholeTimeoutFromWhenItStarts() {
+        Harness h = new Harness();
+        List<BuildMachine> machines = specs().subList(0, 2).stream().map(h::machine).toList();
+        // One at a time: the second waits ~35 minutes behind the first, then needs ~35 of its own.
+        List<BuildResult> results = new BuildBatch(1, h.clock.sleeper()).run(machines);
+        assertEquals(List.of(BuildStatus.SUCCEEDED, BuildStatus.SUCCEEDED),
+                results.stream().map(BuildResult::status).toList(), h.log());
+    }
+
+    @Test
     void abortAllStopsRunningAndQueuedBuildsAndWaitsForTheirCleanups() throws Exception {
         Harness h = new Harness();
         h.aws.script = FakeAws.Script.NEVER_ENDS;

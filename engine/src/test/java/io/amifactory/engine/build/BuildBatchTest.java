@@ -14,6 +14,7 @@ class BuildBatchTest {
             defaults:
               source: ami-0a1b2c3d4e5f60718
               userData: "#!/bin/bash\\necho hi"
+              timeout: TIMEOUT
             builds:
               - imageName: "web-{timestamp}"
               - imageName: "db-{timestamp}"
@@ -21,15 +22,19 @@ class BuildBatchTest {
                 source: ami-0000000000000dead
             """;
 
-    private static List<BuildSpec> specs() {
+    /**
+     * Builds running in parallel share one fake clock, so each sees the other's waits as elapsed time too:
+     * parallel tests use a generous timeout so that they are about ordering and isolation, not timing.
+     */
+    private static List<BuildSpec> specs(String timeout) {
         return new io.amifactory.engine.build.spec.BuildSpecReader(Harness.REGION)
-                .read(io.amifactory.engine.input.InputNode.parse("spec.yaml", TWO), null);
+                .read(io.amifactory.engine.input.InputNode.parse("spec.yaml", TWO.replace("TIMEOUT", timeout)), null);
     }
 
     @Test
     void oneFailureDoesNotStopTheOthersAndResultsKeepTheirOrder() {
         Harness h = new Harness();
-        List<BuildMachine> machines = specs().stream().map(h::machine).toList();
+        List<BuildMachine> machines = specs("6h").stream().map(h::machine).toList();
         List<BuildResult> results = new BuildBatch(2, h.clock.sleeper()).run(machines);
         assertEquals(List.of("web", "db", "broken"), results.stream().map(BuildResult::name).toList());
         assertEquals(List.of(BuildStatus.SUCCEEDED, BuildStatus.SUCCEEDED, BuildStatus.FAILED),
@@ -41,7 +46,7 @@ class BuildBatchTest {
     @Test
     void aQueuedBuildGetsItsWholeTimeoutFromWhenItStarts() {
         Harness h = new Harness();
-        List<BuildMachine> machines = specs().subList(0, 2).stream().map(h::machine).toList();
+        List<BuildMachine> machines = specs("60m").subList(0, 2).stream().map(h::machine).toList();
         // One at a time: the second waits ~35 minutes behind the first, then needs ~35 of its own.
         List<BuildResult> results = new BuildBatch(1, h.clock.sleeper()).run(machines);
         assertEquals(List.of(BuildStatus.SUCCEEDED, BuildStatus.SUCCEEDED),
@@ -52,7 +57,7 @@ class BuildBatchTest {
     void abortAllStopsRunningAndQueuedBuildsAndWaitsForTheirCleanups() throws Exception {
         Harness h = new Harness();
         h.aws.script = FakeAws.Script.NEVER_ENDS;
-        List<BuildMachine> machines = specs().stream().map(h::machine).toList();
+        List<BuildMachine> machines = specs("6h").stream().map(h::machine).toList();
         WakeableSleeper real = new WakeableSleeper();
         // Real sleeping but a fake clock: builds wait on the sleeper until the abort wakes them.
         BuildBatch batch = new BuildBatch(1, d -> {

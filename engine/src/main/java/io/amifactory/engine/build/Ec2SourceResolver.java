@@ -2,24 +2,22 @@ package io.amifactory.engine.build;
 
 import io.amifactory.engine.aws.ClientSource;
 import io.amifactory.engine.build.spec.BuildSpec;
-import io.amifactory.engine.image.ImageOrder;
 import io.amifactory.engine.track.ImageSource;
+import io.amifactory.engine.track.Resolution;
+import io.amifactory.engine.track.Tracker;
 import io.amifactory.engine.track.TrackedImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
- * Resolves build sources with EC2 and SSM: an AMI id is described, an SSM parameter is read and the AMI it
- * names described, filters pick the newest match ({@link ImageOrder}). A tracked image name is looked up in
- * {@code trackedImages} (the tracker's configuration) and its source resolved the same way, with its role.
+ * Resolves build sources: an AMI id is described; an SSM parameter or filters are resolved by the tracker
+ * ({@link Tracker#current}), so that a build starts from exactly what the tracker calls current, and the AMI
+ * is then described. A tracked image name is looked up in {@code trackedImages} (the tracker's configuration)
+ * and resolved the same way.
  */
 public final class Ec2SourceResolver implements SourceResolver {
     private final ClientSource clients;
@@ -47,38 +45,22 @@ public final class Ec2SourceResolver implements SourceResolver {
         TrackedImage tracked = trackedImages.apply(name).orElseThrow(() -> new SourceNotFoundException(
                 "no tracked image named '" + name + "' is configured here (tracked images come from the tracker's "
                         + "configuration; give an AMI id, ssm:/path or filters instead)"));
+        Resolution current = Tracker.current(clients, tracked, region);
+        if (!current.ok()) {
+            throw new SourceNotFoundException("tracked image '" + name + "' in " + region + ": " + current.error());
+        }
         ClientSource as = clients.forRole(tracked.roleArn(), tracked.externalId());
-        return resolve(as, tracked.source(), region, tracked.name());
+        return ResolvedSource.of(describe(as.ec2(region), current.imageId(), region), tracked.name(), tracked.source().describe());
     }
 
+    /** Asks the tracker what is current upstream, then reads the whole image (the build needs its disks). */
     private static ResolvedSource resolve(ClientSource clients, ImageSource source, String region, String tracked) {
-        Ec2Client ec2 = clients.ec2(region);
-        if (source instanceof ImageSource.Parameter p) {
-            String value;
-            try {
-                value = clients.ssm(region).getParameter(r -> r.name(p.path())).parameter().value();
-            } catch (ParameterNotFoundException e) {
-                throw new SourceNotFoundException("the SSM parameter " + p.path() + " does not exist in " + region);
-            }
-            if (value == null || !value.trim().startsWith("ami-")) {
-                throw new SourceNotFoundException("the SSM parameter " + p.path() + " in " + region
-                        + " does not hold an AMI id");
-            }
-            return ResolvedSource.of(describe(ec2, value.trim(), region), tracked, source.describe());
+        Resolution current = Tracker.current(clients,
+                new TrackedImage(tracked == null ? "source" : tracked, source, List.of(region)), region);
+        if (!current.ok()) {
+            throw new SourceNotFoundException(source.describe() + " in " + region + ": " + current.error());
         }
-        ImageSource.Filters f = (ImageSource.Filters) source;
-        List<Filter> filters = new ArrayList<>();
-        f.filters().forEach((k, v) -> filters.add(Filter.builder().name(k).values(v).build()));
-        DescribeImagesRequest.Builder req = DescribeImagesRequest.builder().filters(filters)
-                .includeDeprecated(f.includeDeprecated());
-        if (!f.owners().isEmpty()) {
-            req.owners(f.owners());
-        }
-        List<Image> images = new ArrayList<>();
-        ec2.describeImagesPaginator(req.build()).images().forEach(images::add);
-        Image newest = ImageOrder.newest(images).orElseThrow(() -> new SourceNotFoundException(
-                "no AMI in " + region + " matches " + f.describe()));
-        return ResolvedSource.of(newest, tracked, source.describe());
+        return ResolvedSource.of(describe(clients.ec2(region), current.imageId(), region), tracked, source.describe());
     }
 
     private static Image describe(Ec2Client ec2, String imageId, String region) {

@@ -74,6 +74,16 @@ public final class Tracker {
         return resolver().resolve(pairs(List.of(image), defaultRegions), none::get);
     }
 
+    /**
+     * The current upstream AMI of {@code image} in {@code region}, resolved exactly as a check would (the
+     * image's role, newest by {@link ImageOrder}, available images only); records nothing. Builds use it
+     * so that "current" means the same thing to the build as to the tracker.
+     */
+    public static Resolution current(ClientSource clients, TrackedImage image, String region) {
+        return new UpstreamResolver(clients, 1, ProgressListener.NONE)
+                .resolve(List.of(new UpstreamResolver.Pair(image, region)), id -> null).get(0);
+    }
+
     public List<ReleaseEvent> pendingEvents() {
         return ledger.pendingEvents();
     }

@@ -424,6 +424,7 @@ public final class FakeEc2 implements Ec2Client {
                 if (matches(req.filters(), f -> switch (f) {
                     case "name" -> List.of(i.name);
                     case "state" -> List.of(i.state);
+                    case "image-id" -> List.of(i.id);
                     default -> tagValue(f, i.tags);
                 })) {
                     out.add(toImage(i));

@@ -1,5 +1,8 @@
 package io.amifactory.engine.build;
 
+import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
+import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,6 +171,23 @@ public final class FakeSsm implements SsmClient {
             }
             return GetParameterResponse.builder().parameter(x -> x.name(req.name()).value(p.value).dataType(p.dataType)
                     .version(p.version)).build();
+        });
+    }
+
+    @Override
+    public GetParametersResponse getParameters(GetParametersRequest req) {
+        return op("getParameters", () -> {
+            List<Parameter> found = new ArrayList<>();
+            List<String> invalid = new ArrayList<>();
+            for (String name : req.names()) {
+                Param p = parameters.get(name);
+                if (p == null) {
+                    invalid.add(name);
+                } else {
+                    found.add(Parameter.builder().name(name).value(p.value).dataType(p.dataType).version(p.version).build());
+                }
+            }
+            return GetParametersResponse.builder().parameters(found).invalidParameters(invalid).build();
         });
     }
 

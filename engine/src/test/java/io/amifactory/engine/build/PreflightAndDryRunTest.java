@@ -62,9 +62,9 @@ class PreflightAndDryRunTest {
         assertFailsInPreflightWithoutChanges(new Harness(), SIMPLE.replace("ami-0a1b2c3d4e5f60718", "ami-0000000000000dead"),
                 "the AMI ami-0000000000000dead does not exist in eu-west-1");
         assertFailsInPreflightWithoutChanges(new Harness(), SIMPLE.replace("ami-0a1b2c3d4e5f60718", "ssm:/golden/web"),
-                "the SSM parameter /golden/web does not exist in eu-west-1");
+                "ssm:/golden/web in eu-west-1: parameter not found: /golden/web");
         assertFailsInPreflightWithoutChanges(new Harness(), SIMPLE.replace("source: ami-0a1b2c3d4e5f60718",
-                "source: {filters: {name: \"rhel-*\"}, owners: [amazon]}"), "no AMI in eu-west-1 matches filters name=rhel-*");
+                "source: {filters: {name: \"rhel-*\"}, owners: [amazon]}"), "filters name=rhel-* owners=amazon in eu-west-1: no image matches filters name=rhel-*");
         assertFailsInPreflightWithoutChanges(new Harness(), SIMPLE.replace("ami-0a1b2c3d4e5f60718", "eks-131"),
                 "no tracked image named 'eks-131' is configured here");
     }

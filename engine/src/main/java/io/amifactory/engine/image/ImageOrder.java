@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.model.Image;
 
 /**
@@ -16,13 +17,22 @@ import software.amazon.awssdk.services.ec2.model.Image;
  * An image whose creation date is missing or unreadable sorts as the oldest.
  */
 public final class ImageOrder {
-    public static final Comparator<Image> NEWEST_FIRST = Comparator
-            .comparing((Image i) -> creationInstant(i.creationDate()))
-            .thenComparing(i -> nullToEmpty(i.name()))
-            .thenComparing(i -> nullToEmpty(i.imageId()))
-            .reversed();
+    public static final Comparator<Image> NEWEST_FIRST =
+            newestFirst(i -> creationInstant(i.creationDate()), Image::name, Image::imageId);
 
     private ImageOrder() {
+    }
+
+    /**
+     * The same order for any value that knows its creation instant, name and image id (the pruner keeps
+     * lean records instead of SDK images).
+     */
+    public static <T> Comparator<T> newestFirst(Function<T, Instant> created, Function<T, String> name,
+            Function<T, String> imageId) {
+        return Comparator.comparing((T t) -> created.apply(t) == null ? Instant.EPOCH : created.apply(t))
+                .thenComparing(t -> nullToEmpty(name.apply(t)))
+                .thenComparing(t -> nullToEmpty(imageId.apply(t)))
+                .reversed();
     }
 
     public static Optional<Image> newest(Collection<Image> images) {

@@ -1,5 +1,7 @@
 package io.amifactory.engine.image;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.amifactory.engine.input.InputNode;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +18,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
  * by {@link #owners} (default: the caller, {@code self}). At least a name or one tag is required, so
  * that no command ever works on "every image" by accident.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImageQuery(String nameGlob, Map<String, String> tags, List<String> owners) {
     public static final String SELF = "self";
     private static final Pattern OWNER = Pattern.compile("self|amazon|aws-marketplace|aws-backup-vault|\\d{12}");
@@ -38,7 +41,8 @@ public record ImageQuery(String nameGlob, Map<String, String> tags, List<String>
     }
 
     /**
-     * Reads {@code name} (a glob), {@code tags} (a mapping of tag key to value or glob) and, when
+     * Reads {@code name} (a glob), {@code tags} (a mapping of tag key to value or glob, or a list of
+     * {@code KEY=VALUE}) and, when
      * {@code ownersAllowed}, {@code owners} from a request mapping. Sharing and pruning work on the
      * caller's own images only, so they pass {@code false}.
      */
@@ -56,7 +60,7 @@ public record ImageQuery(String nameGlob, Map<String, String> tags, List<String>
         }
         Map<String, String> tags = new TreeMap<>();
         InputNode tagsNode = map.get("tags");
-        if (tagsNode != null) {
+        if (tagsNode != null && tagsNode.isMap()) {
             for (String key : tagsNode.keys()) {
                 InputNode v = tagsNode.get(key);
                 if (key.isBlank() || key.length() > 128) {
@@ -65,11 +69,17 @@ public record ImageQuery(String nameGlob, Map<String, String> tags, List<String>
                 if (v == null) {
                     throw tagsNode.missing(key, "needs a value (use * for any value)");
                 }
-                String value = v.asString();
-                if (value.isEmpty() || value.length() > 256) {
-                    throw v.error("a tag value must have 1 to 256 characters (use * for any value)");
+                tags.put(key, tagValue(v, v.asString()));
+            }
+        } else if (tagsNode != null) {
+            // the command line form: KEY=VALUE, once per tag
+            for (InputNode item : tagsNode.isScalar() ? List.of(tagsNode) : tagsNode.asList()) {
+                String text = item.asString();
+                int eq = text.indexOf('=');
+                if (eq <= 0 || eq > 128) {
+                    throw item.error("'" + text + "' must be KEY=VALUE (use KEY=* for any value)");
                 }
-                tags.put(key, value);
+                tags.put(text.substring(0, eq), tagValue(item, text.substring(eq + 1)));
             }
         }
         if (name == null && tags.isEmpty()) {
@@ -95,6 +105,13 @@ public record ImageQuery(String nameGlob, Map<String, String> tags, List<String>
         return new ImageQuery(name, tags, owners);
     }
 
+    private static String tagValue(InputNode node, String value) {
+        if (value.isEmpty() || value.length() > 256) {
+            throw node.error("a tag value must have 1 to 256 characters (use * for any value)");
+        }
+        return value;
+    }
+
     /** The DescribeImages filters (owners go in the request's Owners field). */
     public List<Filter> filters() {
         List<Filter> out = new ArrayList<>();
@@ -105,6 +122,7 @@ public record ImageQuery(String nameGlob, Map<String, String> tags, List<String>
         return out;
     }
 
+    @JsonIgnore
     public boolean ownImagesOnly() {
         return owners.equals(List.of(SELF));
     }

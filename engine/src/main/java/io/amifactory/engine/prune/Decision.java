@@ -2,6 +2,7 @@ package io.amifactory.engine.prune;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * @param created creation time, ISO-8601
  * @param detail  the reason in words, e.g. "in use: instance i-0abc (running)"
  */
+@JsonPropertyOrder({"imageId", "name", "created", "family", "decision", "reason", "detail", "snapshots"})
 public record Decision(String imageId, String name, String created, String family, PruneAction action,
         Reason reason, String detail, List<String> snapshots) {
 

@@ -29,6 +29,9 @@ public record PruneCandidate(String imageId, String name, Instant created, Strin
 
     public PruneCandidate {
         snapshotIds = snapshotIds == null ? List.of() : List.copyOf(snapshotIds);
+        // a handful of distinct values shared by 100,000 records: one copy each
+        state = state == null ? null : state.intern();
+        family = family == null ? null : family.intern();
     }
 
     public static PruneCandidate of(Image image, FamilyRule family) {

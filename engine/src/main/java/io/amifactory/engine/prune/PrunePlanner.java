@@ -70,8 +70,7 @@ public final class PrunePlanner {
                     + " kept in family " + c.family());
         }
         if (youngerThan != null && c.created().isAfter(youngerThan)) {
-            return keep(c, Reason.YOUNGER_THAN_MAX_AGE, "created " + c.created() + ", younger than "
-                    + DurationText.format(policy.maxAge()));
+            return keep(c, Reason.YOUNGER_THAN_MAX_AGE, "younger than " + DurationText.format(policy.maxAge()));
         }
         if (policy.keepShared() && usage.isShared(c.imageId())) {
             return keep(c, Reason.SHARED, "shared with other accounts; its use there cannot be seen from here");
@@ -101,7 +100,7 @@ public final class PrunePlanner {
                 : "not among the newest " + policy.keepNewest() + " of family " + c.family();
         if (youngerThan != null) {
             return act(c, policy, Reason.OLDER_THAN_MAX_AGE, notNewest + ", and older than "
-                    + DurationText.format(policy.maxAge()) + " (created " + c.created() + ")");
+                    + DurationText.format(policy.maxAge()));
         }
         return act(c, policy, Reason.NOT_NEWEST, notNewest);
     }

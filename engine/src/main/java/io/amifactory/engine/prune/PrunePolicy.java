@@ -1,7 +1,9 @@
 package io.amifactory.engine.prune;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.amifactory.engine.Tags;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +22,8 @@ import java.util.Objects;
  * @param keepShared  keep images shared with other accounts, organizations or the public, whose use
  *                    there cannot be seen from this account
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"keep", "maxAge", "action", "familyTag", "keepShared"})
 public record PrunePolicy(int keepNewest, Duration maxAge, PruneAction action, DeprecationTime deprecateAt,
         FamilyRule family, boolean keepShared) {
 

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ImageAttributeName;
@@ -86,8 +85,7 @@ public final class Pruner {
         scanned.put("images", candidates.size());
         scanned.putAll(usage.scanned());
         RegionPlan plan = new RegionPlan(region, null, scanned, warnings, decisions);
-        progress.info(region + ": plan " + plan.summary().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+        progress.info(region + ": plan " + plan.summaryText());
         return plan;
     }
 

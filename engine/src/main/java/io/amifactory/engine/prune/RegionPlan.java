@@ -3,6 +3,7 @@ package io.amifactory.engine.prune;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ public record RegionPlan(String region, String error, Map<String, Integer> scann
         List<Decision> images) {
 
     public RegionPlan {
-        scanned = scanned == null ? Map.of() : Map.copyOf(scanned);
+        scanned = scanned == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(scanned));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         images = images == null ? List.of() : List.copyOf(images);
     }
@@ -34,6 +35,14 @@ public record RegionPlan(String region, String error, Map<String, Integer> scann
             out.merge(d.decisionText(), 1, Integer::sum);
         }
         return out;
+    }
+
+    /** The summary in words: {@code keep 7, deregister 3}. */
+    @JsonIgnore
+    public String summaryText() {
+        StringBuilder b = new StringBuilder();
+        summary().forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return b.toString();
     }
 
     @JsonIgnore

@@ -99,20 +99,30 @@ public record ShareRequest(ImageLocator images, Grantees grantees, Operation ope
             }
             return ImageLocator.byQuery(ImageQuery.parse(map, false), RegionNames.read(map, "regions", defaultRegions));
         }
-        if (image.isMap()) {
+        boolean perRegion = image.isMap() || image.isList() || image.asString().contains("=");
+        if (perRegion) {
             if (map.has("regions")) {
                 throw map.get("regions").error("image already names the region of each AMI; leave regions out");
             }
             Map<String, String> byRegion = new LinkedHashMap<>();
-            for (String region : image.keys()) {
-                InputNode id = image.get(region);
-                if (!RegionNames.isValid(region)) {
-                    throw image.missing(region, "'" + region + "' is not an AWS region (like us-east-1)");
+            if (image.isMap()) {
+                for (String region : image.keys()) {
+                    InputNode id = image.get(region);
+                    if (id == null) {
+                        throw image.missing(region, "needs an AMI id");
+                    }
+                    putRegionImage(byRegion, image, region, id, id.asString());
                 }
-                if (id == null) {
-                    throw image.missing(region, "needs an AMI id");
+            } else {
+                // the command line form: REGION=AMI-ID, once per region
+                for (InputNode item : image.isList() ? image.asList() : List.of(image)) {
+                    String text = item.asString().trim();
+                    int eq = text.indexOf('=');
+                    if (eq <= 0) {
+                        throw item.error("'" + text + "' must be REGION=AMI-ID when several regions are given");
+                    }
+                    putRegionImage(byRegion, item, text.substring(0, eq), item, text.substring(eq + 1));
                 }
-                byRegion.put(region, imageId(id));
             }
             if (byRegion.isEmpty()) {
                 throw image.error("names no region");
@@ -128,8 +138,23 @@ public record ShareRequest(ImageLocator images, Grantees grantees, Operation ope
         return ImageLocator.byId(Map.of(regions.get(0), id));
     }
 
+    /** {@code where}: the image mapping (errors name image.REGION) or the REGION=ID item (errors name it). */
+    private static void putRegionImage(Map<String, String> byRegion, InputNode where, String region, InputNode idNode,
+            String id) {
+        String problem = !RegionNames.isValid(region) ? "'" + region + "' is not an AWS region (like us-east-1)"
+                : byRegion.containsKey(region) ? "names region " + region + " twice" : null;
+        if (problem != null) {
+            throw where.isMap() ? where.missing(region, problem) : where.error(problem);
+        }
+        byRegion.put(region, imageId(idNode, id));
+    }
+
     private static String imageId(InputNode node) {
-        String id = node.asString().trim();
+        return imageId(node, node.asString());
+    }
+
+    private static String imageId(InputNode node, String text) {
+        String id = text.trim();
         if (!ImageLocator.IMAGE_ID.matcher(id).matches()) {
             throw node.error("'" + id + "' is not an AMI id (ami- and 8 or 17 hex digits)");
         }

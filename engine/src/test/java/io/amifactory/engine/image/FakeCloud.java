@@ -200,6 +200,11 @@ public final class FakeCloud implements ClientSource {
         final Map<String, Map<String, String>> parameterTags = new HashMap<>();
         final Map<String, KeyManagerType> keys = new HashMap<>();
         final Set<String> deletedSnapshots = new LinkedHashSet<>();
+        /** Bumped on every change to {@link #images}; guards the cached listing below. */
+        long version;
+        DescribeImagesRequest lastQuery;
+        List<Image> lastMatches;
+        long lastVersion = -1;
 
         Region(String name) {
             this.name = name;
@@ -207,6 +212,7 @@ public final class FakeCloud implements ClientSource {
 
         /** Adds an image and, unless present, its snapshots (unencrypted). */
         public synchronized Region put(Image image) {
+            version++;
             images.put(image.imageId(), image);
             for (BlockDeviceMapping m : image.blockDeviceMappings()) {
                 if (m.ebs() != null && m.ebs().snapshotId() != null) {
@@ -291,15 +297,19 @@ public final class FakeCloud implements ClientSource {
         }
     }
 
+    private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
+
     static boolean glob(String pattern, String value) {
         if (value == null) {
             return false;
         }
-        StringBuilder re = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-        }
-        return value.matches(re.toString());
+        return GLOBS.computeIfAbsent(pattern, p -> {
+            StringBuilder re = new StringBuilder();
+            for (char c : p.toCharArray()) {
+                re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            }
+            return Pattern.compile(re.toString());
+        }).matcher(value).matches();
     }
 
     // ------------------------------------------------------------------ EC2
@@ -314,12 +324,22 @@ public final class FakeCloud implements ClientSource {
         @Override
         public DescribeImagesResponse describeImages(DescribeImagesRequest q) {
             call("describeImages", q);
-            List<Image> matches = new ArrayList<>();
+            List<Image> matches;
             synchronized (r) {
-                for (Image i : r.images.values()) {
-                    if (matchesImage(q, i)) {
-                        matches.add(i);
+                // the next pages of one listing reuse its matches, so a 100,000-image listing stays linear
+                DescribeImagesRequest query = q.toBuilder().nextToken(null).build();
+                if (q.nextToken() != null && query.equals(r.lastQuery) && r.lastVersion == r.version) {
+                    matches = r.lastMatches;
+                } else {
+                    matches = new ArrayList<>();
+                    for (Image i : r.images.values()) {
+                        if (matchesImage(q, i)) {
+                            matches.add(i);
+                        }
                     }
+                    r.lastQuery = query;
+                    r.lastMatches = matches;
+                    r.lastVersion = r.version;
                 }
             }
             if (q.hasImageIds()) {
@@ -434,6 +454,7 @@ public final class FakeCloud implements ClientSource {
             synchronized (r) {
                 requireImage(q.imageId());
                 r.images.remove(q.imageId());
+                r.version++;
                 r.launchPermissions.remove(q.imageId());
             }
             return DeregisterImageResponse.builder().build();
@@ -467,6 +488,7 @@ public final class FakeCloud implements ClientSource {
                 requireImage(q.imageId());
                 Image i = r.images.get(q.imageId());
                 r.images.put(i.imageId(), i.toBuilder().deprecationTime(q.deprecateAt().toString()).build());
+                r.version++;
             }
             return EnableImageDeprecationResponse.builder().returnValue(true).build();
         }
@@ -478,6 +500,7 @@ public final class FakeCloud implements ClientSource {
                 requireImage(q.imageId());
                 Image i = r.images.get(q.imageId());
                 r.images.put(i.imageId(), i.toBuilder().state(ImageState.DISABLED).build());
+                r.version++;
             }
             return DisableImageResponse.builder().returnValue(true).build();
         }

@@ -49,6 +49,43 @@ class ShareRequestTest {
     }
 
     @Test
+    void imagesPerRegionAsCommandLineRegionEqualsId() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("image", List.of("eu-west-1=ami-11111111", "us-east-1=ami-22222222"));
+        args.put("accounts", "222222222222");
+        ShareRequest r = ShareRequest.parse(InputNode.ofValue("command line", args), List.of());
+        assertEquals(Map.of("eu-west-1", "ami-11111111", "us-east-1", "ami-22222222"),
+                ((ImageLocator.ById) r.images()).imageIdByRegion());
+
+        args.put("image", List.of("eu-west-1=ami-11111111", "eu-west-1=ami-22222222"));
+        assertEquals("command line: image[1]: names region eu-west-1 twice", assertThrows(InputException.class,
+                () -> ShareRequest.parse(InputNode.ofValue("command line", args), List.of())).getMessage());
+        args.put("image", List.of("eu-west-1=ami-11111111", "ami-22222222"));
+        assertEquals("command line: image[1]: 'ami-22222222' must be REGION=AMI-ID when several regions are given",
+                assertThrows(InputException.class, () -> ShareRequest.parse(InputNode.ofValue("command line", args), List.of()))
+                        .getMessage());
+        args.put("image", "eu-west-1=ami-11111111");
+        args.put("regions", List.of("eu-west-1"));
+        assertEquals("command line: regions: image already names the region of each AMI; leave regions out",
+                assertThrows(InputException.class, () -> ShareRequest.parse(InputNode.ofValue("command line", args), List.of()))
+                        .getMessage());
+    }
+
+    @Test
+    void tagsAsKeyEqualsValueList() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("tags", List.of("amifactory:tracked-image=web", "team=a=b"));
+        args.put("accounts", "222222222222");
+        ShareRequest r = ShareRequest.parse(InputNode.ofValue("command line", args), List.of("us-east-1"));
+        assertEquals(Map.of("amifactory:tracked-image", "web", "team", "a=b"),
+                ((ImageLocator.ByQuery) r.images()).query().tags());
+        args.put("tags", List.of("team="));
+        assertEquals("command line: tags[0]: a tag value must have 1 to 256 characters (use * for any value)",
+                assertThrows(InputException.class, () -> ShareRequest.parse(InputNode.ofValue("command line", args),
+                        List.of("us-east-1"))).getMessage());
+    }
+
+    @Test
     void findsByNameOrTagsInEveryRegion() {
         ShareRequest r = parse("name: web-*\ntags: {role: web}\nregions: [eu-west-1, us-east-1]\naccounts: 222222222222\nremove: true\n");
         ImageLocator.ByQuery q = assertInstanceOf(ImageLocator.ByQuery.class, r.images());

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeImagesResponse;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageState;
 
@@ -71,9 +72,9 @@ public final class ImageFinder {
             List<Image> found = clients.ec2(region).describeImages(r -> r.imageIds(imageId).owners(ImageQuery.SELF)
                     .includeDeprecated(true).includeDisabled(true)).images();
             return found.stream().filter(i -> imageId.equals(i.imageId())).findFirst();
-        } catch (software.amazon.awssdk.services.ec2.model.Ec2Exception e) {
-            if (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
-                    && e.awsErrorDetails().errorCode().startsWith("InvalidAMIID")) {
+        } catch (Ec2Exception e) {
+            String code = AwsErrors.code(e);
+            if (code != null && code.startsWith("InvalidAMIID")) {
                 return Optional.empty();
             }
             throw e;

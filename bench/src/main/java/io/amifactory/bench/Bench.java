@@ -16,6 +16,7 @@ public final class Bench {
     private static final Map<String, Benchmark> BENCHMARKS = new LinkedHashMap<>();
 
     static {
+        BENCHMARKS.put("poll-cycle", PollCycleBench::run);
         BENCHMARKS.put("prune-plan", PrunePlanBench::run);
     }
 

@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageState;
@@ -55,12 +56,13 @@ public final class PrunePlanBench {
     }
 
     public static void run(String[] args) throws Exception {
-        int images = intArg(args, "--images", 100_000);
-        int instances = intArg(args, "--instances", 50_000);
-        int versions = intArg(args, "--versions", 10_000);
-        int families = intArg(args, "--families", 1_000);
-        int runs = intArg(args, "--runs", 5);
-        int warmups = intArg(args, "--warmups", 2);
+        Map<String, String> options = Options.parse(args);
+        int images = intOption(options, "images", 100_000);
+        int instances = intOption(options, "instances", 50_000);
+        int versions = intOption(options, "versions", 10_000);
+        int families = intOption(options, "families", 1_000);
+        int runs = intOption(options, "runs", 5);
+        int warmups = intOption(options, "warmups", 2);
         PrunePolicy policy = new PrunePolicy(3, Duration.ofDays(90), PruneAction.DEREGISTER, null,
                 new FamilyRule(Tags.TRACKED_IMAGE), false);
 
@@ -264,12 +266,8 @@ public final class PrunePlanBench {
         return bytes / (1024.0 * 1024.0);
     }
 
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1].replace("_", "").replace(",", ""));
-            }
-        }
-        return fallback;
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        String v = options.get(name);
+        return v == null ? fallback : Integer.parseInt(v.replace("_", "").replace(",", ""));
     }
 }

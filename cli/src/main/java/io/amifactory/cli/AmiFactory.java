@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Track upstream AMIs and build, share and prune your own. See README.md and docs/.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            CheckCommand.class,
             ShareCommand.class, PruneCommand.class, LatestCommand.class,
         })
 public final class AmiFactory implements Runnable {

@@ -8,36 +8,35 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
- * The AWS options every subcommand takes (they may stand before or after the subcommand name), and the
+ * The AWS options every subcommand takes (after the subcommand name), and the
  * one place the CLI turns them into {@link AwsClients}.
  */
 public final class AwsOptions implements AutoCloseable {
     static final String SANDBOX_REGION = "us-east-1";
 
-    @Option(names = "--profile", paramLabel = "P", scope = ScopeType.INHERIT,
+    @Option(names = "--profile", paramLabel = "P",
             description = "Named profile from ~/.aws/config and ~/.aws/credentials.")
     String profile;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+    @Option(names = "--endpoint-url", paramLabel = "URL",
             description = "Send every AWS call to this endpoint (an emulator). Default: $AWS_ENDPOINT_URL.")
     URI endpoint;
 
-    @Option(names = "--role-arn", paramLabel = "ARN", scope = ScopeType.INHERIT,
+    @Option(names = "--role-arn", paramLabel = "ARN",
             description = "Assume this IAM role for every call.")
     String roleArn;
 
-    @Option(names = "--external-id", paramLabel = "ID", scope = ScopeType.INHERIT,
+    @Option(names = "--external-id", paramLabel = "ID",
             description = "External id for --role-arn.")
     String externalId;
 
-    @Option(names = "--sandbox", scope = ScopeType.INHERIT,
+    @Option(names = "--sandbox",
             description = "Run against Moto, an AWS emulator started on a free loopback port for this command "
                     + "(python3 -m moto.server), with dummy credentials. No AWS account needed.")
     boolean sandbox;

@@ -7,6 +7,7 @@ import io.amifactory.engine.latest.LatestImage;
 import io.amifactory.engine.latest.LatestReport;
 import io.amifactory.engine.latest.LatestRequest;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code amifactory latest}: the newest AMI matching a name and/or tags, per region. */
 @Command(name = "latest", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Print the newest launchable AMI matching a name glob and/or tags in each region, one line per region: "
-                + "REGION, AMI id, name, creation date (tab-separated). Deprecated images are passed over unless "
-                + "--include-deprecated.",
+        description = {"Print the newest launchable AMI matching a name glob and/or tags in each region (--json for "
+                + "scripts). Deprecated images are passed over unless --include-deprecated.",
             "Exit 0 found in every region, 1 not found (or failed) in some region, 2 invalid input.", ""})
 public final class LatestCommand implements Callable<Integer> {
     @Mixin
@@ -67,11 +67,13 @@ public final class LatestCommand implements Callable<Integer> {
             if (json) {
                 out.println(report.toJson());
             } else {
+                List<String[]> rows = new ArrayList<>();
+                rows.add(new String[] {"REGION", "AMI ID", "NAME", "CREATED"});
                 for (LatestImage i : report.regions()) {
-                    if (i.found()) {
-                        out.printf("%s\t%s\t%s\t%s%n", i.region(), i.imageId(), i.name(), i.creationDate());
-                    }
+                    rows.add(i.found() ? new String[] {i.region(), i.imageId(), String.valueOf(i.name()), String.valueOf(i.creationDate())}
+                            : new String[] {i.region(), "-", i.error() == null ? "(no match)" : "(failed: " + i.error() + ")", ""});
                 }
+                Table.print(out, rows);
             }
             out.flush();
             return report.ok() ? ExitCode.OK : ExitCode.PARTIAL;

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,29 +143,38 @@ public final class PruneCommand implements Callable<Integer> {
     }
 
     private static void printPlan(PrintWriter out, PrunePlan plan) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"REGION", "AMI ID", "NAME", "CREATED", "DECISION", "REASON"});
         for (RegionPlan r : plan.regions()) {
-            if (r.failed()) {
-                out.printf("%s\tnot planned: %s%n", r.region(), r.error());
-                continue;
-            }
             for (Decision d : r.images()) {
-                out.printf("%s\t%s\t%s\t%s\t%s\t%s%n", r.region(), d.imageId(), d.name(), d.decisionText(), d.reason().code(), d.detail());
+                rows.add(new String[] {r.region(), d.imageId(), String.valueOf(d.name()), d.created(), d.decisionText(), d.detail()});
             }
-            out.printf("%s\tplan: %s%n", r.region(), r.summaryText());
+        }
+        if (rows.size() > 1) {
+            Table.print(out, rows);
+        }
+        for (RegionPlan r : plan.regions()) {
+            out.println(r.region() + ": " + (r.failed() ? "not planned, nothing will be done here: " + r.error()
+                    : "plan " + r.summaryText()));
         }
     }
 
     private static void printResults(PrintWriter out, PruneReport report) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"REGION", "AMI ID", "ACTION", "STATUS", "DETAIL"});
         for (PruneReport.RegionResult r : report.results()) {
-            if (r.error() != null) {
-                out.printf("%s\tnothing done: %s%n", r.region(), r.error());
-                continue;
-            }
             for (ActionResult a : r.actions()) {
                 String detail = a.error() != null ? a.error()
                         : a.deletedSnapshots().isEmpty() ? "" : "deleted " + String.join(", ", a.deletedSnapshots());
-                out.printf("%s\t%s\t%s\t%s\t%s%n", r.region(), a.imageId(), a.action().json(), a.status().json(), detail);
+                if (!a.keptSnapshots().isEmpty()) {
+                    detail += (detail.isEmpty() ? "" : "; ") + "kept " + String.join(", ", a.keptSnapshots()) + " (used by another image)";
+                }
+                rows.add(new String[] {r.region(), a.imageId(), a.action().json(), a.status().json(), detail});
             }
+        }
+        if (rows.size() > 1) {
+            out.println();
+            Table.print(out, rows);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.amifactory.engine.share.ShareRefusedException;
 import io.amifactory.engine.share.ShareReport;
 import io.amifactory.engine.share.ShareRequest;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,11 +138,21 @@ public final class ShareCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, ShareReport report) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"REGION", "AMI ID", "STATUS", "LAUNCH PERMISSIONS"});
+        List<String[]> snapshots = new ArrayList<>();
+        snapshots.add(new String[] {"REGION", "SNAPSHOT", "CREATE-VOLUME PERMISSIONS"});
         for (RegionShare r : report.regions()) {
-            out.printf("%s\t%s\t%s\t%s%n", r.region(), r.imageId(), r.status().json(),
-                    r.error() != null ? r.error() : "launch permissions: " + r.launchPermissions().describe());
-            r.snapshotPermissions().forEach((snapshot, users) -> out.printf("%s\t%s\t\tcreate-volume permissions: %s%n",
-                    r.region(), snapshot, users.isEmpty() ? "nobody" : String.join(", ", users)));
+            String permissions = r.launchPermissions() == null ? "?" : r.launchPermissions().describe();
+            rows.add(new String[] {r.region(), r.imageId(), r.status().json(),
+                r.error() == null ? permissions : permissions + " (" + r.error() + ")"});
+            r.snapshotPermissions().forEach((snapshot, users) -> snapshots.add(new String[] {r.region(), snapshot,
+                users.isEmpty() ? "nobody" : String.join(", ", users)}));
+        }
+        Table.print(out, rows);
+        if (snapshots.size() > 1) {
+            out.println();
+            Table.print(out, snapshots);
         }
     }
 }

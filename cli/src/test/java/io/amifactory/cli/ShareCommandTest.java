@@ -63,8 +63,9 @@ class ShareCommandTest {
 
         Run shared = run(moto, "share", "--image", image, "--region", R, "--accounts", "222222222222,333333333333", "--org-arns", ORG);
         assertEquals(0, shared.exit(), shared.err());
-        assertEquals(R + "\t" + image + "\tchanged\tlaunch permissions: account 222222222222, account 333333333333, organization "
-                + ORG + "\n", shared.out());
+        String[] lines = shared.out().split("\n");
+        assertTrue(lines[0].matches("REGION\\s+AMI ID\\s+STATUS\\s+LAUNCH PERMISSIONS"), lines[0]);
+        assertEquals(R + "  " + image + "  changed  account 222222222222, account 333333333333, organization " + ORG, lines[1]);
         assertEquals(3, permissions(ec2, image).size());
 
         Run json = run(moto, "share", "--name", "web-*", "--region", R, "--accounts", "222222222222", "--json");

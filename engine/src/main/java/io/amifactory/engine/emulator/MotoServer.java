@@ -39,6 +39,8 @@ public final class MotoServer implements AutoCloseable {
         Path log = Files.createTempFile("amifactory-moto", ".log");
         List<String> cmd = new ArrayList<>(List.of(python, "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The emulator must not see the caller's AWS settings (a region or endpoint variable changes its answers).
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
         Process p = pb.start();
         MotoServer server = new MotoServer(p, port, log);
         try {

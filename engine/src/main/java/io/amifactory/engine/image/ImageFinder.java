@@ -73,7 +73,7 @@ public final class ImageFinder {
                     .includeDeprecated(true).includeDisabled(true)).images();
             return found.stream().filter(i -> imageId.equals(i.imageId())).findFirst();
         } catch (Ec2Exception e) {
-            String code = AwsErrors.code(e);
+            String code = AwsErrorText.code(e);
             if (code != null && code.startsWith("InvalidAMIID")) {
                 return Optional.empty();
             }

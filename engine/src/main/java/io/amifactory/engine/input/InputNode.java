@@ -40,6 +40,8 @@ public final class InputNode {
     private final String scalar;
     private final Map<String, InputNode> map;
     private final List<InputNode> list;
+    /** Line of each key of a map (a value may start on a later line than its key). */
+    private final Map<String, Integer> keyLines = new LinkedHashMap<>();
 
     private InputNode(String source, String path, int line, Kind kind, String scalar,
             Map<String, InputNode> map, List<InputNode> list) {
@@ -92,6 +94,7 @@ public final class InputNode {
         int line = node.getStartMark() != null ? node.getStartMark().getLine() + 1 : 0;
         if (node instanceof MappingNode m) {
             Map<String, InputNode> entries = new LinkedHashMap<>();
+            Map<String, Integer> keyLines = new LinkedHashMap<>();
             for (NodeTuple t : m.getValue()) {
                 if (!(t.getKeyNode() instanceof ScalarNode k)) {
                     int kl = t.getKeyNode().getStartMark().getLine() + 1;
@@ -99,8 +102,11 @@ public final class InputNode {
                 }
                 String key = k.getValue();
                 entries.put(key, fromYaml(source, child(path, key), t.getValueNode()));
+                keyLines.put(key, k.getStartMark().getLine() + 1);
             }
-            return new InputNode(source, path, line, Kind.MAP, null, entries, null);
+            InputNode n = new InputNode(source, path, line, Kind.MAP, null, entries, null);
+            n.keyLines.putAll(keyLines);
+            return n;
         }
         if (node instanceof SequenceNode s) {
             List<InputNode> items = new ArrayList<>();
@@ -209,7 +215,7 @@ public final class InputNode {
         requireMap();
         for (Map.Entry<String, InputNode> e : map.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw new InputException(source, e.getValue().line, child(path, e.getKey()),
+                throw new InputException(source, keyLines.getOrDefault(e.getKey(), e.getValue().line), child(path, e.getKey()),
                         "unknown key '" + e.getKey() + "' (accepted: " + String.join(", ", new TreeSet<>(allowed)) + ")");
             }
         }

@@ -1,7 +1,7 @@
 package io.amifactory.engine.latest;
 
 import io.amifactory.engine.image.ImageQuery;
-import io.amifactory.engine.image.RegionNames;
+import io.amifactory.engine.image.RegionList;
 import io.amifactory.engine.input.InputNode;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +27,7 @@ public record LatestRequest(ImageQuery query, List<String> regions, boolean incl
     public static LatestRequest parse(InputNode map, List<String> defaultRegions) {
         map.rejectUnknownKeys(KEYS);
         ImageQuery query = ImageQuery.parse(map, true);
-        List<String> regions = RegionNames.read(map, "regions", defaultRegions);
+        List<String> regions = RegionList.read(map, "regions", defaultRegions);
         boolean includeDeprecated = map.has("includeDeprecated") && map.get("includeDeprecated").asBoolean();
         return new LatestRequest(query, regions, includeDeprecated);
     }

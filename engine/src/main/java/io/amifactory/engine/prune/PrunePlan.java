@@ -3,8 +3,7 @@ package io.amifactory.engine.prune;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.amifactory.engine.Json;
 import io.amifactory.engine.image.ImageQuery;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PrunePlan(String createdAt, ImageQuery selection, PrunePolicy policy, String deprecateAt,
         List<RegionPlan> regions) {
-
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public PrunePlan {
         regions = List.copyOf(regions);
@@ -44,7 +41,7 @@ public record PrunePlan(String createdAt, ImageQuery selection, PrunePolicy poli
 
     static String write(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

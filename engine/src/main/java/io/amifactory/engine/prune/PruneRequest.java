@@ -2,7 +2,7 @@ package io.amifactory.engine.prune;
 
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.image.ImageQuery;
-import io.amifactory.engine.image.RegionNames;
+import io.amifactory.engine.image.RegionList;
 import io.amifactory.engine.input.InputNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +49,7 @@ public record PruneRequest(ImageQuery query, List<String> regions, PrunePolicy p
     public static PruneRequest parse(InputNode map, List<String> defaultRegions, Instant now) {
         map.rejectUnknownKeys(KEYS);
         ImageQuery query = ImageQuery.parse(map, false);
-        List<String> regions = RegionNames.read(map, "regions", defaultRegions);
+        List<String> regions = RegionList.read(map, "regions", defaultRegions);
         int keep = PrunePolicy.DEFAULT_KEEP;
         InputNode keepNode = map.get("keep");
         if (keepNode != null) {

@@ -1,7 +1,7 @@
 package io.amifactory.engine.share;
 
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrors;
+import io.amifactory.engine.image.AwsErrorText;
 import io.amifactory.engine.image.ImageFinder;
 import io.amifactory.engine.progress.ProgressListener;
 import io.amifactory.engine.share.ShareRequest.Operation;
@@ -67,7 +67,7 @@ public final class ImageSharer {
             } catch (ShareAbortedException e) {
                 throw e;
             } catch (SdkException e) {
-                throw new ShareAbortedException(region + ": " + AwsErrors.describe(e) + ". Nothing was changed.", e);
+                throw new ShareAbortedException(region + ": " + AwsErrorText.describe(e) + ". Nothing was changed.", e);
             }
         }
         if (!problems.isEmpty()) {
@@ -173,10 +173,10 @@ public final class ImageSharer {
                         + String.join(", ", e.getValue()));
             }
         } catch (SdkException e) {
-            progress.warn(label + ": " + AwsErrors.describe(e));
+            progress.warn(label + ": " + AwsErrorText.describe(e));
             return new RegionShare(p.region, imageId, p.image.name(), RegionShare.Status.FAILED,
                     add ? change : Grantees.NONE, add ? Grantees.NONE : change, readBackQuietly(ec2, imageId),
-                    null, p.warnings, AwsErrors.describe(e));
+                    null, p.warnings, AwsErrorText.describe(e));
         }
         boolean changed = !change.isEmpty() || !snapshotChanges.isEmpty();
         try {
@@ -197,7 +197,7 @@ public final class ImageSharer {
             // The change went through; only reading it back failed. Report what was done, and the failure.
             return new RegionShare(p.region, imageId, p.image.name(), RegionShare.Status.FAILED,
                     add ? change : Grantees.NONE, add ? Grantees.NONE : change, null, null, p.warnings,
-                    "changed, but reading the permissions back failed: " + AwsErrors.describe(e));
+                    "changed, but reading the permissions back failed: " + AwsErrorText.describe(e));
         }
     }
 

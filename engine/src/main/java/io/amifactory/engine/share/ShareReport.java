@@ -2,14 +2,12 @@ package io.amifactory.engine.share;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.amifactory.engine.Json;
 import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The outcome of a share or unshare, region by region. */
 public record ShareReport(ShareRequest.Operation operation, List<RegionShare> regions) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ShareReport {
         regions = List.copyOf(regions);
@@ -23,7 +21,7 @@ public record ShareReport(ShareRequest.Operation operation, List<RegionShare> re
 
     public String toJson() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,8 +1,9 @@
 package io.amifactory.engine.share;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.amifactory.engine.aws.RegionNames;
 import io.amifactory.engine.image.ImageQuery;
-import io.amifactory.engine.image.RegionNames;
+import io.amifactory.engine.image.RegionList;
 import io.amifactory.engine.input.InputNode;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ public record ShareRequest(ImageLocator images, Grantees grantees, Operation ope
             if (!byQuery) {
                 throw map.missing("image", "give the AMI (image) or name/tags to find it in each region");
             }
-            return ImageLocator.byQuery(ImageQuery.parse(map, false), RegionNames.read(map, "regions", defaultRegions));
+            return ImageLocator.byQuery(ImageQuery.parse(map, false), RegionList.read(map, "regions", defaultRegions));
         }
         boolean perRegion = image.isMap() || image.isList() || image.asString().contains("=");
         if (perRegion) {
@@ -130,7 +131,7 @@ public record ShareRequest(ImageLocator images, Grantees grantees, Operation ope
             return ImageLocator.byId(byRegion);
         }
         String id = imageId(image);
-        List<String> regions = RegionNames.read(map, "regions", defaultRegions);
+        List<String> regions = RegionList.read(map, "regions", defaultRegions);
         if (regions.size() != 1) {
             throw image.error("an AMI id belongs to one region, but " + regions.size() + " regions were given ("
                     + String.join(", ", regions) + "); give image as region: ami-id pairs, or find it with name/tags");
@@ -141,8 +142,10 @@ public record ShareRequest(ImageLocator images, Grantees grantees, Operation ope
     /** {@code where}: the image mapping (errors name image.REGION) or the REGION=ID item (errors name it). */
     private static void putRegionImage(Map<String, String> byRegion, InputNode where, String region, InputNode idNode,
             String id) {
-        String problem = !RegionNames.isValid(region) ? "'" + region + "' is not an AWS region (like us-east-1)"
-                : byRegion.containsKey(region) ? "names region " + region + " twice" : null;
+        String problem = RegionNames.problem(region);
+        if (problem == null && byRegion.containsKey(region)) {
+            problem = "names region " + region + " twice";
+        }
         if (problem != null) {
             throw where.isMap() ? where.missing(region, problem) : where.error(problem);
         }

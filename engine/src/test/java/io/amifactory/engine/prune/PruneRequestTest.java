@@ -71,7 +71,7 @@ class PruneRequestTest {
         assertEquals("prune.yaml:2: deprecateAt: only goes with action: deprecate", error("name: x\ndeprecateAt: 7d\n"));
         assertTrue(error("name: x\naction: deprecate\ndeprecateAt: 2020-01-01T00:00:00Z\n")
                 .startsWith("prune.yaml:3: deprecateAt: '2020-01-01T00:00:00Z' is in the past"));
-        assertEquals("prune.yaml:2: regions[1]: 'us-est' is not an AWS region (like us-east-1)",
+        assertEquals("prune.yaml:2: regions[1]: 'us-est' is not an AWS region name (like us-east-1 or eu-central-2)",
                 error("name: x\nregions: [us-east-1, us-est]\n"));
         assertEquals("prune.yaml:1: name: give a name glob or tags to select images", error("keep: 2\n"));
         assertEquals("prune.yaml:2: owners: only your own images can be used here; owners cannot be set",

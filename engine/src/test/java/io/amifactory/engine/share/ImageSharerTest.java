@@ -12,6 +12,7 @@ import io.amifactory.engine.image.ImageQuery;
 import io.amifactory.engine.input.InputNode;
 import io.amifactory.engine.progress.ProgressListener;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,9 +45,16 @@ class ImageSharerTest {
         return ShareRequest.parse(InputNode.parse("share", yaml), List.of());
     }
 
+    /** us-east-1 then eu-west-1, in this order (reports list regions in the order they were asked for). */
+    static Map<String, String> bothRegions() {
+        Map<String, String> images = new LinkedHashMap<>();
+        images.put(EAST, "ami-0000000e");
+        images.put(WEST, "ami-0000000w");
+        return images;
+    }
+
     static ShareRequest add(Grantees who, boolean snapshots) {
-        return new ShareRequest(ImageLocator.byId(Map.of(EAST, "ami-0000000e", WEST, "ami-0000000w")), who,
-                ShareRequest.Operation.ADD, snapshots, false);
+        return new ShareRequest(ImageLocator.byId(bothRegions()), who, ShareRequest.Operation.ADD, snapshots, false);
     }
 
     static Grantees accounts(String... ids) {
@@ -136,7 +144,9 @@ class ImageSharerTest {
 
     @Test
     void anImageMissingInOneRegionRefusesTheWholeShareBeforeAnyChange() {
-        ShareRequest r = new ShareRequest(ImageLocator.byId(Map.of(EAST, "ami-0000000e", WEST, "ami-99999999")),
+        Map<String, String> images = bothRegions();
+        images.put(WEST, "ami-99999999");
+        ShareRequest r = new ShareRequest(ImageLocator.byId(images),
                 accounts("222222222222"), ShareRequest.Operation.ADD, false, false);
         ShareRefusedException e = assertThrows(ShareRefusedException.class, () -> sharer.share(r, progress));
         assertEquals(List.of("eu-west-1: ami-99999999 does not exist there or is not owned by this account "

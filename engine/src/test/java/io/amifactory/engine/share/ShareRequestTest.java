@@ -125,8 +125,8 @@ class ShareRequestTest {
                 error("image: ami-12345678\norgArns: " + ORG + "\nsnapshots: true\n"));
         assertEquals("share.yaml:3: owners: only the owner of an AMI can share it; owners cannot be set",
                 error("name: web\naccounts: 222222222222\nowners: amazon\n"));
-        assertEquals("share.yaml:1: image.us-est-1: 'us-est-1' is not an AWS region (like us-east-1)",
-                error("image: {us-est-1: ami-12345678}\naccounts: 222222222222\n"));
+        assertEquals("share.yaml:1: image.useast1: 'useast1' is not an AWS region name (like us-east-1 or eu-central-2)",
+                error("image: {useast1: ami-12345678}\naccounts: 222222222222\n"));
         assertTrue(error("image: ami-12345678\naccount: 222222222222\n").startsWith("share.yaml:2: account: unknown key 'account'"));
     }
 }

@@ -3,8 +3,8 @@ package io.amifactory.engine.image;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /** Short, log-safe descriptions of AWS errors for reports and progress lines. */
-public final class AwsErrors {
-    private AwsErrors() {
+public final class AwsErrorText {
+    private AwsErrorText() {
     }
 
     /** The AWS error code, or null when the failure did not come from an AWS service answer. */

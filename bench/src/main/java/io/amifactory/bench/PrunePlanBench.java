@@ -125,8 +125,10 @@ public final class PrunePlanBench {
             String id = imageId(i);
             int family = i % families;
             String state = random.nextInt(200) == 0 ? "pending" : random.nextInt(200) == 0 ? "failed" : "available";
-            out.add(new PruneCandidate(id, "fam" + family + "-" + i, NOW.minus(Duration.ofMinutes(random.nextInt(2 * 365 * 24 * 60))),
-                    state, "tag:" + Tags.TRACKED_IMAGE + "=fam" + family, random.nextInt(100) == 0, null, false,
+            Instant created = NOW.minus(Duration.ofMinutes(random.nextInt(2 * 365 * 24 * 60)));
+            // the creation text is part of the input, as EC2 hands it over
+            out.add(new PruneCandidate(id, "fam" + family + "-" + i, created, created.toString(), state,
+                    "tag:" + Tags.TRACKED_IMAGE + "=fam" + family, random.nextInt(100) == 0, null, false,
                     List.of("snap-" + id.substring(4))));
         }
         return out;

@@ -17,15 +17,23 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * The few facts about an image the planner needs, kept instead of the SDK object so that a plan over
  * 100,000 images stays small.
  *
+ * @param createdText             the creation time as EC2 wrote it (shown in the plan)
  * @param state                   EC2 image state as text: available, pending, failed, disabled, ...
  * @param deprecatedAt            when the image is (or will be) deprecated; null if never
  * @param deregistrationProtected deregistration protection is on (EC2 refuses to deregister it)
  */
-public record PruneCandidate(String imageId, String name, Instant created, String state, String family,
-        boolean keepTag, Instant deprecatedAt, boolean deregistrationProtected, List<String> snapshotIds) {
+public record PruneCandidate(String imageId, String name, Instant created, String createdText, String state,
+        String family, boolean keepTag, Instant deprecatedAt, boolean deregistrationProtected, List<String> snapshotIds) {
 
     public static final Comparator<PruneCandidate> NEWEST_FIRST =
             ImageOrder.newestFirst(PruneCandidate::created, PruneCandidate::name, PruneCandidate::imageId);
+
+    /** A candidate whose creation time is shown as {@link Instant#toString()}. */
+    public PruneCandidate(String imageId, String name, Instant created, String state, String family, boolean keepTag,
+            Instant deprecatedAt, boolean deregistrationProtected, List<String> snapshotIds) {
+        this(imageId, name, created, created.toString(), state, family, keepTag, deprecatedAt, deregistrationProtected,
+                snapshotIds);
+    }
 
     public PruneCandidate {
         snapshotIds = snapshotIds == null ? List.of() : List.copyOf(snapshotIds);
@@ -46,8 +54,10 @@ public record PruneCandidate(String imageId, String name, Instant created, Strin
             }
         }
         String protection = image.deregistrationProtection();
-        return new PruneCandidate(image.imageId(), image.name(), ImageOrder.creationInstant(image.creationDate()),
-                image.stateAsString(), family.familyOf(image.name(), tags),
+        // EC2's own text is kept for the plan: formatting 100,000 instants again costs more than holding it
+        Instant created = ImageOrder.creationInstant(image.creationDate());
+        return new PruneCandidate(image.imageId(), image.name(), created,
+                image.creationDate() == null ? created.toString() : image.creationDate(), image.stateAsString(), family.familyOf(image.name(), tags),
                 "true".equalsIgnoreCase(tags.getOrDefault(Tags.KEEP, "").trim()),
                 ImageFinder.deprecationInstant(image),
                 protection != null && protection.startsWith("enabled"),

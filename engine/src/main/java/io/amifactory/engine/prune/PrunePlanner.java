@@ -117,11 +117,11 @@ public final class PrunePlanner {
     }
 
     private static Decision keep(PruneCandidate c, Reason reason, String detail) {
-        return new Decision(c.imageId(), c.name(), c.created().toString(), c.family(), null, reason, detail, c.snapshotIds());
+        return new Decision(c.imageId(), c.name(), c.createdText(), c.family(), null, reason, detail, c.snapshotIds());
     }
 
     private static Decision act(PruneCandidate c, PrunePolicy policy, Reason reason, String detail) {
-        return new Decision(c.imageId(), c.name(), c.created().toString(), c.family(), policy.action(), reason, detail,
+        return new Decision(c.imageId(), c.name(), c.createdText(), c.family(), policy.action(), reason, detail,
                 c.snapshotIds());
     }
 }

@@ -200,11 +200,25 @@ public final class FakeCloud implements ClientSource {
         final Map<String, Map<String, String>> parameterTags = new HashMap<>();
         final Map<String, KeyManagerType> keys = new HashMap<>();
         final Set<String> deletedSnapshots = new LinkedHashSet<>();
-        /** Bumped on every change to {@link #images}; guards the cached listing below. */
+        /** Bumped on every change; guards the cached listing below. */
         long version;
-        DescribeImagesRequest lastQuery;
-        List<Image> lastMatches;
-        long lastVersion = -1;
+        private Object lastQuery;
+        private List<?> lastMatches;
+        private long lastVersion = -1;
+
+        /**
+         * The matches of a listing: computed for its first page, reused for the next pages of the same
+         * query (as long as nothing changed), so that listing 100,000 items in pages stays linear.
+         */
+        @SuppressWarnings("unchecked")
+        synchronized <T> List<T> listing(Object query, String nextToken, java.util.function.Supplier<List<T>> compute) {
+            if (nextToken == null || !query.equals(lastQuery) || lastVersion != version) {
+                lastMatches = compute.get();
+                lastQuery = query;
+                lastVersion = version;
+            }
+            return (List<T>) lastMatches;
+        }
 
         Region(String name) {
             this.name = name;
@@ -234,6 +248,7 @@ public final class FakeCloud implements ClientSource {
         }
 
         public synchronized Region instance(String id, String imageId, String state) {
+            version++;
             instances.add(Instance.builder().instanceId(id).imageId(imageId)
                     .state(InstanceState.builder().name(state).build()).build());
             return this;
@@ -324,24 +339,15 @@ public final class FakeCloud implements ClientSource {
         @Override
         public DescribeImagesResponse describeImages(DescribeImagesRequest q) {
             call("describeImages", q);
-            List<Image> matches;
-            synchronized (r) {
-                // the next pages of one listing reuse its matches, so a 100,000-image listing stays linear
-                DescribeImagesRequest query = q.toBuilder().nextToken(null).build();
-                if (q.nextToken() != null && query.equals(r.lastQuery) && r.lastVersion == r.version) {
-                    matches = r.lastMatches;
-                } else {
-                    matches = new ArrayList<>();
-                    for (Image i : r.images.values()) {
-                        if (matchesImage(q, i)) {
-                            matches.add(i);
-                        }
+            List<Image> matches = r.listing(q.toBuilder().nextToken(null).build(), q.nextToken(), () -> {
+                List<Image> out = new ArrayList<>();
+                for (Image i : r.images.values()) {
+                    if (matchesImage(q, i)) {
+                        out.add(i);
                     }
-                    r.lastQuery = query;
-                    r.lastMatches = matches;
-                    r.lastVersion = r.version;
                 }
-            }
+                return out;
+            });
             if (q.hasImageIds()) {
                 return DescribeImagesResponse.builder().images(matches).build();
             }
@@ -515,14 +521,15 @@ public final class FakeCloud implements ClientSource {
                 }
                 states.addAll(f.values());
             }
-            List<Instance> matches = new ArrayList<>();
-            synchronized (r) {
+            List<Instance> matches = r.listing(q.toBuilder().nextToken(null).build(), q.nextToken(), () -> {
+                List<Instance> out = new ArrayList<>();
                 for (Instance i : r.instances) {
                     if (states.isEmpty() || states.contains(i.state().nameAsString())) {
-                        matches.add(i);
+                        out.add(i);
                     }
                 }
-            }
+                return out;
+            });
             Page<Instance> p = page(matches, q.nextToken());
             List<Reservation> reservations = new ArrayList<>();
             p.items().forEach(i -> reservations.add(Reservation.builder().instances(i).build()));

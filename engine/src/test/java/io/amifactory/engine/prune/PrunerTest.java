@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,12 +14,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.image.FakeCloud;
 import io.amifactory.engine.image.ImageQuery;
+import io.amifactory.engine.input.InputException;
+import io.amifactory.engine.input.InputNode;
 import io.amifactory.engine.progress.ProgressListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -258,7 +262,7 @@ class PrunerTest {
         assertEquals("web-*", json.get("selection").get("nameGlob").asText());
         JsonNode images = json.get("regions").get(0).get("images");
         assertEquals(6, images.size());
-        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        Map<String, JsonNode> byId = new HashMap<>();
         images.forEach(i -> byId.put(i.get("imageId").asText(), i));
         assertEquals("keep", byId.get("ami-0001").get("decision").asText());
         assertEquals("in-use", byId.get("ami-0001").get("reason").asText());
@@ -268,6 +272,20 @@ class PrunerTest {
         assertEquals("newest", byId.get("ami-0006").get("reason").asText());
         assertEquals(3, json.get("regions").get(0).get("summary").get("deregister").asInt());
         assertEquals(3, json.get("regions").get(0).get("summary").get("keep").asInt());
+    }
+
+    @Test
+    void invalidInputNeverReachesAws() {
+        sixWebImages();
+        for (String bad : List.of("name: web-*\nkeep: -1\n", "name: web-*\nmaxAge: soon\n", "keep: 1\n",
+                "name: web-*\naction: delete\n", "name: web-*\nregions: [mars]\n", "tags: [role]\n",
+                "name: web-*\naction: deprecate\ndeprecateAt: 2020-01-01T00:00:00Z\n")) {
+            assertThrows(InputException.class, () -> pruner.execute(pruner.plan(
+                    PruneRequest.parse(InputNode.parse("prune", bad), List.of(R), NOW), listener),
+                    listener), bad);
+        }
+        assertTrue(cloud.log().calls().isEmpty(), cloud.log().calls().toString());
+        assertEquals(6, region.imageIds().size());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amifactory.engine.image.FakeCloud;
 import io.amifactory.engine.image.ImageQuery;
+import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.input.InputNode;
 import io.amifactory.engine.progress.ProgressListener;
 import java.util.ArrayList;
@@ -140,6 +141,21 @@ class ImageSharerTest {
         assertEquals("ami-0000000e", report.regions().get(0).imageId());
         assertEquals("ami-0000000w", report.regions().get(1).imageId());
         assertEquals(Set.of(), cloud.region(EAST).launchPermissions("ami-1000000e"));
+    }
+
+    @Test
+    void invalidInputNeverReachesAws() {
+        for (String bad : List.of(
+                "image: {us-east-1: ami-0000000e}\naccounts: [1234]\n",
+                "image: {us-east-1: ami-0000000e}\norgArns: [o-a1b2c3d4e5]\n",
+                "image: {us-east-1: ami-0000000e}\nouArns: [ou-ab12-cdef3456]\n",
+                "image: {us-east-1: ami-0000000e}\npublic: true\n",
+                "image: {useast1: ami-0000000e}\naccounts: [222222222222]\n",
+                "name: web-*\nregions: [us-east-1]\n",
+                "image: {us-east-1: ami-0000000e}\naccounts: [222222222222]\nsnapshots: maybe\n")) {
+            assertThrows(InputException.class, () -> sharer.share(request(bad), progress), bad);
+        }
+        assertTrue(cloud.log().calls().isEmpty(), cloud.log().calls().toString());
     }
 
     @Test

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             CheckCommand.class,
+            BuildCommand.class,
+            ReapCommand.class,
             ShareCommand.class, PruneCommand.class, LatestCommand.class,
         })
 public final class AmiFactory implements Runnable {

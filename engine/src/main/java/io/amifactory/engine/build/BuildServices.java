@@ -1,0 +1,34 @@
+package io.amifactory.engine.build;
+
+import io.amifactory.engine.aws.ClientSource;
+import java.util.Objects;
+
+/**
+ * What a build machine works with: SDK clients, how sources are resolved, how images are shared, and where
+ * the record is saved.
+ */
+public record BuildServices(ClientSource clients, SourceResolver sources, ImageSharer sharer, BuildRecordStore store) {
+    public BuildServices {
+        Objects.requireNonNull(clients, "clients");
+        Objects.requireNonNull(sources, "sources");
+        Objects.requireNonNull(sharer, "sharer");
+        store = store == null ? BuildRecordStore.NONE : store;
+    }
+
+    /** The defaults: {@link Ec2SourceResolver} (no tracked images) and {@link LaunchPermissionSharer}. */
+    public static BuildServices of(ClientSource clients, BuildRecordStore store) {
+        return new BuildServices(clients, new Ec2SourceResolver(clients), new LaunchPermissionSharer(clients), store);
+    }
+
+    public BuildServices withSources(SourceResolver sources) {
+        return new BuildServices(clients, sources, sharer, store);
+    }
+
+    public BuildServices withSharer(ImageSharer sharer) {
+        return new BuildServices(clients, sources, sharer, store);
+    }
+
+    public BuildServices withStore(BuildRecordStore store) {
+        return new BuildServices(clients, sources, sharer, store);
+    }
+}

@@ -1,0 +1,119 @@
+package io.amifactory.engine.build;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Faults a fake AWS injects into named operations (SDK method names, e.g. {@code runInstances}): an error
+ * with a code, throttling, or a "crash" right after the operation took effect (the process dies before it
+ * could record what it did).
+ */
+public final class Faults {
+    /** Thrown by a fake after an operation took effect, standing in for the process dying there. */
+    public static final class SimulatedCrash extends Error {
+        public SimulatedCrash(String operation) {
+            super("simulated crash after " + operation);
+        }
+    }
+
+    private enum Kind { ERROR, THROTTLE, CRASH_AFTER }
+
+    private static final class Fault {
+        final String operation;
+        final int atCall;
+        final Kind kind;
+        final String code;
+        int remaining;
+
+        Fault(String operation, int atCall, Kind kind, String code, int times) {
+            this.operation = operation;
+            this.atCall = atCall;
+            this.kind = kind;
+            this.code = code;
+            this.remaining = times;
+        }
+
+        boolean applies(String op, int call) {
+            return remaining > 0 && (operation != null ? operation.equals(op) : call >= atCall);
+        }
+    }
+
+    private final List<Fault> faults = new ArrayList<>();
+
+    /** The next {@code times} calls fail with this error code (400). */
+    public synchronized Faults error(String operation, String code, int times) {
+        faults.add(new Fault(operation, 0, Kind.ERROR, code, times));
+        return this;
+    }
+
+    /** Every call fails with this error code. */
+    public synchronized Faults alwaysError(String operation, String code) {
+        return error(operation, code, Integer.MAX_VALUE);
+    }
+
+    public synchronized Faults throttle(String operation, int times) {
+        faults.add(new Fault(operation, 0, Kind.THROTTLE, null, times));
+        return this;
+    }
+
+    public synchronized Faults crashAfter(String operation) {
+        faults.add(new Fault(operation, 0, Kind.CRASH_AFTER, null, 1));
+        return this;
+    }
+
+    /** The n-th call of the whole test (1-based, any operation) fails with this error code. */
+    public synchronized Faults errorAtCall(int n, String code) {
+        faults.add(new Fault(null, n, Kind.ERROR, code, 1));
+        return this;
+    }
+
+    /** The n-th call and the two after it are throttled. */
+    public synchronized Faults throttleAtCall(int n) {
+        faults.add(new Fault(null, n, Kind.THROTTLE, null, 3));
+        return this;
+    }
+
+    /** The process "dies" right after the n-th call took effect. */
+    public synchronized Faults crashAfterCall(int n) {
+        faults.add(new Fault(null, n, Kind.CRASH_AFTER, null, 1));
+        return this;
+    }
+
+    public synchronized void clear() {
+        faults.clear();
+    }
+
+    /** Throws the error or throttling planned for this call, if any. */
+    synchronized void before(String operation, int call, ErrorFactory errors) {
+        for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+            Fault f = it.next();
+            if (f.kind == Kind.CRASH_AFTER || !f.applies(operation, call)) {
+                continue;
+            }
+            if (f.remaining != Integer.MAX_VALUE) {
+                f.remaining--;
+            }
+            if (f.kind == Kind.THROTTLE) {
+                throw errors.throttling();
+            }
+            throw errors.error(f.code, "injected fault in " + operation, 400);
+        }
+    }
+
+    synchronized void after(String operation, int call) {
+        for (Fault f : faults) {
+            if (f.kind == Kind.CRASH_AFTER && f.applies(operation, call)) {
+                f.remaining--;
+                throw new SimulatedCrash(operation);
+            }
+        }
+    }
+
+    /** Makes service-specific exceptions. */
+    interface ErrorFactory {
+        RuntimeException error(String code, String message, int status);
+
+        RuntimeException throttling();
+    }
+}

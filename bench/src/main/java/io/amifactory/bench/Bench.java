@@ -17,6 +17,7 @@ public final class Bench {
 
     static {
         BENCHMARKS.put("poll-cycle", PollCycleBench::run);
+        BENCHMARKS.put("prune-plan", PrunePlanBench::run);
     }
 
     public static void main(String[] args) throws Exception {

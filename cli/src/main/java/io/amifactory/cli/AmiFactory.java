@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             BuildCommand.class,
             ReapCommand.class,
+            ShareCommand.class, PruneCommand.class, LatestCommand.class,
         })
 public final class AmiFactory implements Runnable {
     @CommandLine.Spec

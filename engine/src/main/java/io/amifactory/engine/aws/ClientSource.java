@@ -2,6 +2,7 @@ package io.amifactory.engine.aws;
 
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -14,6 +15,11 @@ public interface ClientSource {
     SsmClient ssm(String region);
 
     AutoScalingClient autoScaling(String region);
+
+    /** KMS, to tell AWS-managed keys from customer keys (sharing encrypted AMIs). Fakes need not have it. */
+    default KmsClient kms(String region) {
+        throw new UnsupportedOperationException("this ClientSource has no KMS client");
+    }
 
     /** Clients acting as another role (assumed from these credentials); a blank role returns this. */
     ClientSource forRole(String roleArn, String externalId);

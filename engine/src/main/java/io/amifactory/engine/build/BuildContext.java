@@ -139,6 +139,21 @@ final class BuildContext {
         progress.warn(prefix() + message);
     }
 
+    /** Progress for engines a phase calls (sharing): their warnings are kept in the result like the build's own. */
+    ProgressListener asProgress() {
+        return new ProgressListener() {
+            @Override
+            public void info(String line) {
+                BuildContext.this.info(line);
+            }
+
+            @Override
+            public void warn(String line) {
+                BuildContext.this.warn(line);
+            }
+        };
+    }
+
     /** Lines the customisation printed: passed through as they are (the user's own output). */
     void output(String line) {
         progress.info(prefix() + "| " + line);

@@ -7,7 +7,7 @@ import java.util.Objects;
  * What a build machine works with: SDK clients, how sources are resolved, how images are shared, and where
  * the record is saved.
  */
-public record BuildServices(ClientSource clients, SourceResolver sources, ImageSharer sharer, BuildRecordStore store) {
+public record BuildServices(ClientSource clients, SourceResolver sources, BuildSharer sharer, BuildRecordStore store) {
     public BuildServices {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(sources, "sources");
@@ -15,16 +15,16 @@ public record BuildServices(ClientSource clients, SourceResolver sources, ImageS
         store = store == null ? BuildRecordStore.NONE : store;
     }
 
-    /** The defaults: {@link Ec2SourceResolver} (no tracked images) and {@link LaunchPermissionSharer}. */
+    /** The defaults: {@link Ec2SourceResolver} (no tracked images) and {@link ShareEngineSharer}. */
     public static BuildServices of(ClientSource clients, BuildRecordStore store) {
-        return new BuildServices(clients, new Ec2SourceResolver(clients), new LaunchPermissionSharer(clients), store);
+        return new BuildServices(clients, new Ec2SourceResolver(clients), new ShareEngineSharer(clients), store);
     }
 
     public BuildServices withSources(SourceResolver sources) {
         return new BuildServices(clients, sources, sharer, store);
     }
 
-    public BuildServices withSharer(ImageSharer sharer) {
+    public BuildServices withSharer(BuildSharer sharer) {
         return new BuildServices(clients, sources, sharer, store);
     }
 

@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

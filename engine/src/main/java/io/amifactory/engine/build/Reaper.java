@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.ClientSource;
 import io.amifactory.engine.progress.ProgressListener;

@@ -24,7 +24,7 @@ final class SharePhase implements Phase {
             if (image.shared || image.imageId == null) {
                 continue;
             }
-            ctx.services().sharer().share(e.getKey(), image.imageId, List.copyOf(image.snapshotIds), sharing);
+            ctx.services().sharer().share(e.getKey(), image.imageId, List.copyOf(image.snapshotIds), sharing, ctx.asProgress());
             image.shared = true;
             ctx.save();
             ctx.info("shared " + image.imageId + " in " + e.getKey() + " with " + describe(sharing));

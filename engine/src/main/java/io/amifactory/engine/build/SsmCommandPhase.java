@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.build.spec.BuildSpec;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.aws.AwsErrors;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;

@@ -1,5 +1,6 @@
 package io.amifactory.engine.image;
 
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.aws.ClientSource;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class ImageFinder {
                     .includeDeprecated(true).includeDisabled(true)).images();
             return found.stream().filter(i -> imageId.equals(i.imageId())).findFirst();
         } catch (Ec2Exception e) {
-            String code = AwsErrorText.code(e);
+            String code = AwsErrors.code(e);
             if (code != null && code.startsWith("InvalidAMIID")) {
                 return Optional.empty();
             }

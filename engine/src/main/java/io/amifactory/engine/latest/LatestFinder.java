@@ -1,7 +1,7 @@
 package io.amifactory.engine.latest;
 
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrorText;
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.image.ImageFinder;
 import io.amifactory.engine.progress.ProgressListener;
 import java.time.Clock;
@@ -42,8 +42,8 @@ public final class LatestFinder {
                     out.add(LatestImage.notFound(region));
                 }
             } catch (SdkException e) {
-                progress.warn(region + ": " + AwsErrorText.describe(e));
-                out.add(LatestImage.failed(region, AwsErrorText.describe(e)));
+                progress.warn(region + ": " + AwsErrors.describe(e));
+                out.add(LatestImage.failed(region, AwsErrors.describe(e)));
             }
         }
         return new LatestReport(out);

@@ -1,7 +1,7 @@
 package io.amifactory.engine.prune;
 
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrorText;
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.progress.ProgressListener;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,10 +57,10 @@ final class PruneExecutor {
         try {
             ec2.deregisterImage(r -> r.imageId(d.imageId()));
         } catch (SdkException e) {
-            String code = AwsErrorText.code(e);
+            String code = AwsErrors.code(e);
             // Gone already (an earlier run, or someone else): its snapshots may still be left to delete.
             if (!"InvalidAMIID.NotFound".equals(code) && !"InvalidAMIID.Unavailable".equals(code)) {
-                return failed(d, AwsErrorText.describe(e));
+                return failed(d, AwsErrors.describe(e));
             }
         }
         List<String> deleted = new ArrayList<>();
@@ -71,13 +71,13 @@ final class PruneExecutor {
                 ec2.deleteSnapshot(r -> r.snapshotId(snapshot));
                 deleted.add(snapshot);
             } catch (SdkException e) {
-                String code = AwsErrorText.code(e);
+                String code = AwsErrors.code(e);
                 if ("InvalidSnapshot.InUse".equals(code)) {
                     kept.add(snapshot);
                 } else if ("InvalidSnapshot.NotFound".equals(code)) {
                     deleted.add(snapshot);
                 } else {
-                    errors.add(snapshot + ": " + AwsErrorText.describe(e));
+                    errors.add(snapshot + ": " + AwsErrors.describe(e));
                 }
             }
         }
@@ -96,7 +96,7 @@ final class PruneExecutor {
             ec2.enableImageDeprecation(r -> r.imageId(d.imageId()).deprecateAt(at));
             return new ActionResult(d.imageId(), d.name(), d.action(), ActionResult.Status.DONE, null, null, null);
         } catch (SdkException e) {
-            return failed(d, AwsErrorText.describe(e));
+            return failed(d, AwsErrors.describe(e));
         }
     }
 
@@ -105,7 +105,7 @@ final class PruneExecutor {
             ec2.disableImage(r -> r.imageId(d.imageId()));
             return new ActionResult(d.imageId(), d.name(), d.action(), ActionResult.Status.DONE, null, null, null);
         } catch (SdkException e) {
-            return failed(d, AwsErrorText.describe(e));
+            return failed(d, AwsErrors.describe(e));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.amifactory.engine.prune;
 
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrorText;
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.image.ImageFinder;
 import io.amifactory.engine.progress.ProgressListener;
 import java.time.Clock;
@@ -50,7 +50,7 @@ public final class Pruner {
             try {
                 plan = planRegion(region, request, now, deprecateAt, progress);
             } catch (SdkException e) {
-                plan = RegionPlan.failed(region, "could not plan, nothing will be done here: " + AwsErrorText.describe(e));
+                plan = RegionPlan.failed(region, "could not plan, nothing will be done here: " + AwsErrors.describe(e));
                 progress.warn(region + ": " + plan.error());
             }
             regions.add(plan);

@@ -2,7 +2,7 @@ package io.amifactory.engine.prune;
 
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrorText;
+import io.amifactory.engine.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -209,7 +209,7 @@ final class UsageCollector {
                 }
             }
         } catch (SdkException e) {
-            String code = AwsErrorText.code(e);
+            String code = AwsErrors.code(e);
             if (code != null && code.startsWith("InvalidLaunchTemplate") && code.contains("NotFound")) {
                 return List.of(); // deleted since it was listed: it references nothing any more
             }

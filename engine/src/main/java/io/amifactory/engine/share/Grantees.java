@@ -1,5 +1,6 @@
 package io.amifactory.engine.share;
 
+import io.amifactory.engine.aws.AwsIds;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.amifactory.engine.input.InputNode;
@@ -28,13 +29,11 @@ public record Grantees(
         @JsonProperty("public") boolean everyone) {
 
     /** An AWS account id: exactly 12 digits. */
-    public static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    public static final Pattern ACCOUNT = AwsIds.ACCOUNT;
     /** arn:aws:organizations::111122223333:organization/o-exampleorgid (any partition). */
-    public static final Pattern ORGANIZATION_ARN =
-            Pattern.compile("arn:aws[a-z-]*:organizations::\\d{12}:organization/o-[a-z0-9]{10,32}");
+    public static final Pattern ORGANIZATION_ARN = AwsIds.ORGANIZATION_ARN;
     /** arn:aws:organizations::111122223333:ou/o-exampleorgid/ou-ab12-cdef3456 (any partition). */
-    public static final Pattern OU_ARN =
-            Pattern.compile("arn:aws[a-z-]*:organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}");
+    public static final Pattern OU_ARN = AwsIds.OU_ARN;
 
     public static final Grantees NONE = new Grantees(Set.of(), Set.of(), Set.of(), false);
 

@@ -1,5 +1,6 @@
 package io.amifactory.engine.share;
 
+import io.amifactory.engine.aws.AwsIds;
 import io.amifactory.engine.image.ImageQuery;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public sealed interface ImageLocator permits ImageLocator.ById, ImageLocator.ByQuery {
     /** ami- followed by 8 or 17 hex digits (older and newer ids); a little looser to accept emulators. */
-    Pattern IMAGE_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
+    Pattern IMAGE_ID = AwsIds.IMAGE_ID;
 
     List<String> regions();
 

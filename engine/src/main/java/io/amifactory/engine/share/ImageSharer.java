@@ -1,7 +1,7 @@
 package io.amifactory.engine.share;
 
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrorText;
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.image.ImageFinder;
 import io.amifactory.engine.progress.ProgressListener;
 import io.amifactory.engine.share.ShareRequest.Operation;
@@ -36,20 +36,41 @@ import software.amazon.awssdk.services.ec2.model.SnapshotAttributeName;
  * region whose change fails is reported and the others carry on.
  */
 public final class ImageSharer {
+    /** What an AWS error does to a share. */
+    public enum OnAwsError {
+        /** Checks: abort everything ({@link ShareAbortedException}); changes: report the region as failed. */
+        REPORT,
+        /**
+         * Let the SDK exception through as it is, for a caller with its own retry (a build retries a phase
+         * after throttling; sharing again is harmless because only what is missing is added).
+         */
+        THROW
+    }
+
     private final ClientSource clients;
     private final ImageFinder finder;
     private final SnapshotKeys keys;
     private final Clock clock;
+    private final OnAwsError onAwsError;
 
     public ImageSharer(ClientSource clients) {
-        this(clients, Clock.systemUTC());
+        this(clients, OnAwsError.REPORT);
+    }
+
+    public ImageSharer(ClientSource clients, OnAwsError onAwsError) {
+        this(clients, Clock.systemUTC(), onAwsError);
     }
 
     ImageSharer(ClientSource clients, Clock clock) {
+        this(clients, clock, OnAwsError.REPORT);
+    }
+
+    private ImageSharer(ClientSource clients, Clock clock, OnAwsError onAwsError) {
         this.clients = clients;
         this.finder = new ImageFinder(clients);
         this.keys = new SnapshotKeys(clients);
         this.clock = clock;
+        this.onAwsError = onAwsError;
     }
 
     /**
@@ -65,9 +86,15 @@ public final class ImageSharer {
             try {
                 prepare(region, request, problems).ifPresent(prepared::add);
             } catch (ShareAbortedException e) {
+                if (onAwsError == OnAwsError.THROW && e.getCause() instanceof SdkException cause) {
+                    throw cause;
+                }
                 throw e;
             } catch (SdkException e) {
-                throw new ShareAbortedException(region + ": " + AwsErrorText.describe(e) + ". Nothing was changed.", e);
+                if (onAwsError == OnAwsError.THROW) {
+                    throw e;
+                }
+                throw new ShareAbortedException(region + ": " + AwsErrors.describe(e) + ". Nothing was changed.", e);
             }
         }
         if (!problems.isEmpty()) {
@@ -173,10 +200,13 @@ public final class ImageSharer {
                         + String.join(", ", e.getValue()));
             }
         } catch (SdkException e) {
-            progress.warn(label + ": " + AwsErrorText.describe(e));
+            progress.warn(label + ": " + AwsErrors.describe(e));
+            if (onAwsError == OnAwsError.THROW) {
+                throw e;
+            }
             return new RegionShare(p.region, imageId, p.image.name(), RegionShare.Status.FAILED,
                     add ? change : Grantees.NONE, add ? Grantees.NONE : change, readBackQuietly(ec2, imageId),
-                    null, p.warnings, AwsErrorText.describe(e));
+                    null, p.warnings, AwsErrors.describe(e));
         }
         boolean changed = !change.isEmpty() || !snapshotChanges.isEmpty();
         try {
@@ -194,10 +224,13 @@ public final class ImageSharer {
                     add ? change : Grantees.NONE, add ? Grantees.NONE : change, now,
                     request.snapshots() ? snapshotsNow : null, p.warnings, null);
         } catch (SdkException e) {
+            if (onAwsError == OnAwsError.THROW) {
+                throw e;
+            }
             // The change went through; only reading it back failed. Report what was done, and the failure.
             return new RegionShare(p.region, imageId, p.image.name(), RegionShare.Status.FAILED,
                     add ? change : Grantees.NONE, add ? Grantees.NONE : change, null, null, p.warnings,
-                    "changed, but reading the permissions back failed: " + AwsErrorText.describe(e));
+                    "changed, but reading the permissions back failed: " + AwsErrors.describe(e));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.amifactory.engine.share;
 
 import io.amifactory.engine.aws.ClientSource;
-import io.amifactory.engine.image.AwsErrorText;
+import io.amifactory.engine.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +50,7 @@ final class SnapshotKeys {
                 meta = clients.kms(region).describeKey(r -> r.keyId(key)).keyMetadata();
             } catch (SdkException ex) {
                 throw new ShareAbortedException(which + ": cannot tell whether KMS key " + key
-                        + " is the AWS managed key (" + AwsErrorText.describe(ex) + "); allow kms:DescribeKey on it. "
+                        + " is the AWS managed key (" + AwsErrors.describe(ex) + "); allow kms:DescribeKey on it. "
                         + "Nothing was changed.", ex);
             }
             if (meta.keyManager() == KeyManagerType.AWS) {

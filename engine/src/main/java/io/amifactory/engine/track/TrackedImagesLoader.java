@@ -1,5 +1,6 @@
 package io.amifactory.engine.track;
 
+import io.amifactory.engine.aws.AwsIds;
 import io.amifactory.engine.aws.RegionNames;
 import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.input.InputNode;
@@ -37,7 +38,6 @@ public final class TrackedImagesLoader {
     private static final Pattern PARAMETER = Pattern.compile("(/[A-Za-z0-9_.-]+)+|[A-Za-z0-9_.-]+");
     private static final Pattern FILTER_NAME = Pattern.compile("[A-Za-z0-9:._/ -]{1,255}");
     private static final Pattern OWNER = Pattern.compile("\\d{12}|self|amazon|aws-marketplace|aws-backup-vault");
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
     private TrackedImagesLoader() {
     }
@@ -111,7 +111,7 @@ public final class TrackedImagesLoader {
             }
             checkedRegions.add(r);
         }
-        if (roleArn != null && !roleArn.isBlank() && !ROLE_ARN.matcher(roleArn.trim()).matches()) {
+        if (roleArn != null && !roleArn.isBlank() && !AwsIds.ROLE_ARN.matcher(roleArn.trim()).matches()) {
             throw new InputException("", 0, "roleArn", roleArnProblem(roleArn));
         }
         return new TrackedImage(checkedName, source, checkedRegions, blankToNull(roleArn), blankToNull(externalId));
@@ -347,7 +347,7 @@ public final class TrackedImagesLoader {
             return null;
         }
         String arn = n.asString().trim();
-        if (!ROLE_ARN.matcher(arn).matches()) {
+        if (!AwsIds.ROLE_ARN.matcher(arn).matches()) {
             throw n.error(roleArnProblem(arn));
         }
         return arn;

@@ -1,5 +1,7 @@
 package io.amifactory.engine.track;
 
+import io.amifactory.engine.aws.AwsIds;
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.aws.ClientSource;
 import io.amifactory.engine.image.ImageOrder;
 import io.amifactory.engine.progress.ProgressListener;
@@ -41,7 +43,6 @@ final class UpstreamResolver {
     static final int PARAMETERS_PER_CALL = 10;
     static final int IMAGES_PER_PAGE = 1000;
     static final int IDS_PER_LOOKUP = 200;
-    private static final Pattern AMI_ID = Pattern.compile("ami-[0-9a-f]{8,17}");
     private static final Pattern JSON_IMAGE_ID = Pattern.compile("\"image_id\"\\s*:\\s*\"(ami-[0-9a-f]{8,17})\"");
 
     /** Details of an AMI id already known (from the ledger), so that it needs no lookup. */
@@ -215,7 +216,7 @@ final class UpstreamResolver {
             return null;
         }
         String v = value.trim();
-        if (AMI_ID.matcher(v).matches()) {
+        if (AwsIds.IMAGE_ID.matcher(v).matches()) {
             return v;
         }
         if (v.startsWith("{")) {
@@ -309,13 +310,7 @@ final class UpstreamResolver {
     }
 
     static String describe(SdkException e) {
-        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            String code = s.awsErrorDetails().errorCode();
-            String message = s.awsErrorDetails().errorMessage();
-            String prefix = s.isThrottlingException() ? "throttled beyond retries: " : "";
-            return prefix + (code == null ? "" : code + ": ") + (message == null ? "HTTP " + s.statusCode() : message);
-        }
-        return abbreviate(String.valueOf(e.getMessage()));
+        return (AwsErrors.isThrottling(e) ? "throttled beyond retries: " : "") + abbreviate(AwsErrors.describe(e));
     }
 
     private static String abbreviate(String s) {

@@ -10,6 +10,11 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateVolumePermission;
+import software.amazon.awssdk.services.ec2.model.DescribeSnapshotAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeSnapshotAttributeRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeImageAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeImageAttributeRequest;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.CopyImageRequest;
 import software.amazon.awssdk.services.ec2.model.CopyImageResponse;
@@ -584,7 +589,12 @@ public final class FakeEc2 implements Ec2Client {
         return op("modifyImageAttribute", () -> {
             Img i = requireImage(req.imageId());
             if (req.launchPermission() != null) {
-                i.launchPermissions.addAll(req.launchPermission().add());
+                for (LaunchPermission p : req.launchPermission().add()) {
+                    if (!i.launchPermissions.contains(p)) {
+                        i.launchPermissions.add(p);
+                    }
+                }
+                i.launchPermissions.removeAll(req.launchPermission().remove());
             }
             return ModifyImageAttributeResponse.builder().build();
         });
@@ -597,8 +607,32 @@ public final class FakeEc2 implements Ec2Client {
             if (s == null) {
                 throw FakeAws.ec2Error("InvalidSnapshot.NotFound", "no snapshot " + req.snapshotId(), 400);
             }
-            s.volumeUsers.addAll(req.userIds());
+            if ("remove".equals(req.operationTypeAsString())) {
+                s.volumeUsers.removeAll(req.userIds());
+            } else {
+                req.userIds().stream().filter(u -> !s.volumeUsers.contains(u)).forEach(s.volumeUsers::add);
+            }
             return ModifySnapshotAttributeResponse.builder().build();
+        });
+    }
+
+    @Override
+    public DescribeImageAttributeResponse describeImageAttribute(DescribeImageAttributeRequest req) {
+        return op("describeImageAttribute", () -> {
+            Img i = requireImage(req.imageId());
+            return DescribeImageAttributeResponse.builder().imageId(i.id).launchPermissions(List.copyOf(i.launchPermissions)).build();
+        });
+    }
+
+    @Override
+    public DescribeSnapshotAttributeResponse describeSnapshotAttribute(DescribeSnapshotAttributeRequest req) {
+        return op("describeSnapshotAttribute", () -> {
+            Snap s = snapshots.get(req.snapshotId());
+            if (s == null) {
+                throw FakeAws.ec2Error("InvalidSnapshot.NotFound", "no snapshot " + req.snapshotId(), 400);
+            }
+            return DescribeSnapshotAttributeResponse.builder().snapshotId(s.id).createVolumePermissions(
+                    s.volumeUsers.stream().map(u -> CreateVolumePermission.builder().userId(u).build()).toList()).build();
         });
     }
 

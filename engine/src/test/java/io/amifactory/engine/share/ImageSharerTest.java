@@ -245,4 +245,20 @@ class ImageSharerTest {
         assertNull(report.regions().get(1).error());
         assertTrue(report.toJson().contains("\"status\" : \"failed\""), report.toJson());
     }
+
+    @Test
+    void aCallerWithItsOwnRetryGetsTheAwsErrorItself() {
+        ImageSharer throwing = new ImageSharer(cloud, ImageSharer.OnAwsError.THROW);
+        cloud.failOn("modifyImageAttribute", q -> FakeCloud.ec2Error("RequestLimitExceeded", "slow down"));
+        software.amazon.awssdk.core.exception.SdkException change = assertThrows(
+                software.amazon.awssdk.core.exception.SdkException.class,
+                () -> throwing.share(add(accounts("222222222222"), false), progress));
+        assertEquals("RequestLimitExceeded", io.amifactory.engine.aws.AwsErrors.code(change));
+
+        cloud.region(WEST).putSnapshot(Snapshot.builder().snapshotId("snap-0000000w").encrypted(true).kmsKeyId("arn:unknown").build());
+        software.amazon.awssdk.core.exception.SdkException check = assertThrows(
+                software.amazon.awssdk.core.exception.SdkException.class,
+                () -> throwing.share(add(accounts("222222222222"), false), progress));
+        assertTrue(check.getMessage() != null && !check.getMessage().isBlank());
+    }
 }

@@ -47,14 +47,14 @@ public class FakeSsm implements SsmClient {
         log.record("getParameters");
         FakeEc2.pause(latency);
         if (request.names().size() > 10) {
-            throw AwsErrors.ssm(400, "ValidationException", "Member must have length less than or equal to 10");
+            throw FakeErrors.ssm(400, "ValidationException", "Member must have length less than or equal to 10");
         }
         if (!failures.isEmpty()) {
             throw failures.remove(0).get();
         }
         for (String n : request.names()) {
             if (denied.contains(n)) {
-                throw AwsErrors.ssmAccessDenied(n);
+                throw FakeErrors.ssmAccessDenied(n);
             }
         }
         List<Parameter> found = new ArrayList<>();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.amifactory.engine.testkit.AwsErrors;
+import io.amifactory.engine.testkit.FakeErrors;
 import io.amifactory.engine.testkit.FakeClients;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -119,7 +119,7 @@ class TrackerTest {
         aws.ssmFake(E1).denied.add("/up/p3");            // access denied fails the batch: retried one by one
         aws.ssmFake(E1).parameters.remove("/up/p11");    // not found
         aws.ssmFake(E1).parameter("/up/p5", "not-an-ami");
-        aws.ec2Fake(W1).failNext(AwsErrors::ec2Throttled); // the W1 filter query is throttled beyond retries
+        aws.ec2Fake(W1).failNext(FakeErrors::ec2Throttled); // the W1 filter query is throttled beyond retries
         List<TrackedImage> images = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             images.add(param("p" + i, "/up/p" + i));
@@ -142,7 +142,7 @@ class TrackerTest {
         for (int i = 0; i < 15; i++) {
             aws.ssmFake(E1).parameter("/up/p" + i, String.format("ami-%08x", i));
         }
-        aws.ssmFake(E1).failNext(AwsErrors::ssmThrottled);
+        aws.ssmFake(E1).failNext(FakeErrors::ssmThrottled);
         List<TrackedImage> images = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             images.add(param("p" + i, "/up/p" + i));

@@ -1,5 +1,6 @@
 package io.amifactory.engine.build.spec;
 
+import io.amifactory.engine.aws.AwsIds;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -20,18 +21,17 @@ public final class SpecRules {
 
     /** Build names end up in build ids, tags and file names. */
     public static final Pattern BUILD_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    public static final Pattern AMI_ID = Pattern.compile("ami-([0-9a-f]{8}|[0-9a-f]{17})");
-    public static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    public static final Pattern AMI_ID = AwsIds.IMAGE_ID;
+    public static final Pattern ACCOUNT_ID = AwsIds.ACCOUNT;
     private static final String PARTITION = "arn:aws(-[a-z]+)*";
-    public static final Pattern ORG_ARN = Pattern.compile(PARTITION + ":organizations::\\d{12}:organization/o-[a-z0-9]{10,32}");
-    public static final Pattern OU_ARN = Pattern.compile(
-            PARTITION + ":organizations::\\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}");
+    public static final Pattern ORG_ARN = AwsIds.ORGANIZATION_ARN;
+    public static final Pattern OU_ARN = AwsIds.OU_ARN;
     public static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\d[a-z0-9-]*\\.[a-z0-9]+");
     public static final Pattern SUBNET_ID = Pattern.compile("subnet-([0-9a-f]{8}|[0-9a-f]{17})");
     public static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-([0-9a-f]{8}|[0-9a-f]{17})");
     public static final Pattern PROFILE_NAME = Pattern.compile("[\\w+=,.@-]{1,128}");
     public static final Pattern PROFILE_ARN = Pattern.compile(PARTITION + ":iam::\\d{12}:instance-profile/[\\w+=,.@/-]{1,128}");
-    public static final Pattern ROLE_ARN = Pattern.compile(PARTITION + ":iam::\\d{12}:role/[\\w+=,.@/-]{1,128}");
+    public static final Pattern ROLE_ARN = AwsIds.ROLE_ARN;
     public static final Pattern KEY_PAIR = Pattern.compile("[\\x20-\\x7E]{1,255}");
     public static final Set<String> VOLUME_TYPES = Set.of("gp2", "gp3", "io1", "io2", "st1", "sc1", "standard");
     public static final Pattern SSM_DOCUMENT = Pattern.compile("[a-zA-Z0-9_.:/-]{3,128}|arn:aws(-[a-z]+)*:ssm:[a-z0-9-]+:\\d{12}:document/[a-zA-Z0-9_.-]{3,128}");

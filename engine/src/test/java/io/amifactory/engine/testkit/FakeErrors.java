@@ -5,8 +5,8 @@ import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
 /** AWS errors as the SDK raises them, for fakes to throw. */
-public final class AwsErrors {
-    private AwsErrors() {
+public final class FakeErrors {
+    private FakeErrors() {
     }
 
     public static Ec2Exception ec2(int status, String code, String message) {

@@ -1,4 +1,4 @@
-package io.amifactory.engine.build;
+package io.amifactory.engine.aws;
 
 import java.io.IOException;
 import java.util.Set;
@@ -8,8 +8,11 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
-/** How the build reads AWS errors: worth retrying, meaning "not there", or final. */
-final class AwsErrors {
+/**
+ * The one reading of AWS errors: worth retrying, meaning "not there", or final; and a short, log-safe
+ * description (error code and AWS's message, never request parameters) for reports and progress lines.
+ */
+public final class AwsErrors {
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestThrottled", "RequestThrottledException", "ThrottledException",
             "SlowDown", "EC2ThrottledException");
@@ -22,24 +25,27 @@ final class AwsErrors {
     private AwsErrors() {
     }
 
-    static String code(Throwable e) {
+    /** The AWS error code, or null when the failure did not come from an AWS service answer. */
+    public static String code(Throwable e) {
         if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
             return a.awsErrorDetails().errorCode();
         }
         return null;
     }
 
-    static boolean hasCode(Throwable e, String code) {
+    public static boolean hasCode(Throwable e, String code) {
         return code.equals(code(e));
     }
 
-    static boolean isThrottling(Throwable e) {
-        return (e instanceof SdkServiceException s && s.isThrottlingException()) || THROTTLING.contains(code(e));
+    public static boolean isThrottling(Throwable e) {
+        String code = code(e);
+        return (e instanceof SdkServiceException s && s.isThrottlingException()) || (code != null && THROTTLING.contains(code));
     }
 
     /** Throttling, server-side trouble and network failures: the same call may well work a little later. */
-    static boolean isTransient(Throwable e) {
-        if (isThrottling(e) || TRANSIENT.contains(code(e))) {
+    public static boolean isTransient(Throwable e) {
+        String code = code(e);
+        if (isThrottling(e) || (code != null && TRANSIENT.contains(code))) {
             return true;
         }
         if (e instanceof AwsServiceException a) {
@@ -49,22 +55,26 @@ final class AwsErrors {
                 || (e instanceof SdkClientException && e.getCause() instanceof IOException);
     }
 
-    static boolean isNotFound(Throwable e) {
+    public static boolean isNotFound(Throwable e) {
         String c = code(e);
         return c != null && (c.endsWith(".NotFound") || c.endsWith(".Malformed") || NOT_FOUND.contains(c));
     }
 
-    /** "ErrorCode: message" for AWS errors, the message otherwise. Never includes request parameters. */
-    static String describe(Throwable e) {
+    /** {@code Code: message} for service errors; the first line of the message otherwise. */
+    public static String describe(Throwable e) {
         if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
-            String msg = a.awsErrorDetails().errorMessage();
             String code = a.awsErrorDetails().errorCode();
+            String message = a.awsErrorDetails().errorMessage();
             if (code == null) {
                 code = "HTTP " + a.statusCode();
             }
-            return msg == null || msg.isBlank() ? code : code + ": " + msg;
+            return message == null || message.isBlank() ? code : code + ": " + message;
         }
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 }

@@ -2,7 +2,7 @@ package io.amifactory.cli;
 
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.input.InputNode;
-import io.amifactory.engine.share.BuildSharer;
+import io.amifactory.engine.share.ImageSharer;
 import io.amifactory.engine.share.RegionShare;
 import io.amifactory.engine.share.ShareAbortedException;
 import io.amifactory.engine.share.ShareRefusedException;
@@ -81,7 +81,7 @@ public final class ShareCommand implements Callable<Integer> {
             clients.verifyCredentials();
             ShareReport report;
             try {
-                report = new BuildSharer(clients).share(request, line -> err.println(line));
+                report = new ImageSharer(clients).share(request, line -> err.println(line));
             } catch (ShareRefusedException e) {
                 err.println("amifactory: refused, nothing was changed:");
                 e.problems().forEach(p -> err.println("  " + p));

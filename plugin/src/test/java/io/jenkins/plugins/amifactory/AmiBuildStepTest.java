@@ -2,7 +2,6 @@ package io.jenkins.plugins.amifactory;
 
 import static io.jenkins.plugins.amifactory.MotoJenkins.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
 import io.amifactory.engine.Tags;

@@ -38,7 +38,8 @@ public final class AmiFactory implements Runnable {
         CommandLine cl = new CommandLine(new AmiFactory());
         cl.setExitCodeExceptionMapper(AmiFactory::exitCodeOf);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println("amifactory: " + messageOf(ex));
+            String hint = ex instanceof NoCredentialsException ? " Or pass --profile, or try the emulator with --sandbox." : "";
+            cmd.getErr().println("amifactory: " + messageOf(ex) + hint);
             cmd.getErr().flush();
             return exitCodeOf(ex);
         });

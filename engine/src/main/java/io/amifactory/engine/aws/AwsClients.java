@@ -123,8 +123,8 @@ public final class AwsClients implements ClientSource, AutoCloseable {
         } catch (SdkClientException e) {
             throw new NoCredentialsException(
                     "No AWS credentials found (" + firstLine(e.getMessage()) + "). Provide them with "
-                            + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile (--profile or AWS_PROFILE), "
-                            + "an instance or container role, or try the emulator with --sandbox.", e);
+                            + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile (AWS_PROFILE), or an instance or "
+                            + "container role.", e);
         }
     }
 

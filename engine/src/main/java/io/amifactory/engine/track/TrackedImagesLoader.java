@@ -1,6 +1,7 @@
 package io.amifactory.engine.track;
 
 import io.amifactory.engine.aws.RegionNames;
+import io.amifactory.engine.aws.RoleArns;
 import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.input.InputNode;
 import java.nio.file.Path;
@@ -37,7 +38,6 @@ public final class TrackedImagesLoader {
     private static final Pattern PARAMETER = Pattern.compile("(/[A-Za-z0-9_.-]+)+|[A-Za-z0-9_.-]+");
     private static final Pattern FILTER_NAME = Pattern.compile("[A-Za-z0-9:._/ -]{1,255}");
     private static final Pattern OWNER = Pattern.compile("\\d{12}|self|amazon|aws-marketplace|aws-backup-vault");
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
     private TrackedImagesLoader() {
     }
@@ -111,8 +111,8 @@ public final class TrackedImagesLoader {
             }
             checkedRegions.add(r);
         }
-        if (roleArn != null && !roleArn.isBlank() && !ROLE_ARN.matcher(roleArn.trim()).matches()) {
-            throw new InputException("", 0, "roleArn", roleArnProblem(roleArn));
+        if (roleArn != null && !roleArn.isBlank() && !RoleArns.isValid(roleArn.trim())) {
+            throw new InputException("", 0, "roleArn", RoleArns.problem(roleArn));
         }
         return new TrackedImage(checkedName, source, checkedRegions, blankToNull(roleArn), blankToNull(externalId));
     }
@@ -347,14 +347,10 @@ public final class TrackedImagesLoader {
             return null;
         }
         String arn = n.asString().trim();
-        if (!ROLE_ARN.matcher(arn).matches()) {
-            throw n.error(roleArnProblem(arn));
+        if (!RoleArns.isValid(arn)) {
+            throw n.error(RoleArns.problem(arn));
         }
         return arn;
-    }
-
-    private static String roleArnProblem(String arn) {
-        return "'" + arn + "' is not an IAM role ARN (like arn:aws:iam::123456789012:role/ami-reader)";
     }
 
     private static String blankToNull(String s) {

@@ -17,6 +17,7 @@ public final class Bench {
 
     static {
         BENCHMARKS.put("poll-cycle", PollCycleBench::run);
+        BENCHMARKS.put("poll-jobs", PollJobsBench::run);
     }
 
     public static void main(String[] args) throws Exception {

@@ -94,6 +94,13 @@ abstract class FlowUnderFaults {
         faulty = new AwsClients(faultyProxy.settings());
     }
 
+    /** One line per test with what the faulty side saw: the numbers docs/reliability.md quotes. */
+    @AfterEach
+    void reportFaults(org.junit.jupiter.api.TestInfo test) {
+        System.out.println("[faults] " + getClass().getSimpleName() + "." + test.getTestMethod().map(
+                java.lang.reflect.Method::getName).orElse("?") + " seed " + seed() + ": " + faultCounts());
+    }
+
     @AfterEach
     void stopProxies() {
         clean.close();

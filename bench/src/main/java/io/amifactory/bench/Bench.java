@@ -18,6 +18,7 @@ public final class Bench {
     static {
         BENCHMARKS.put("poll-cycle", PollCycleBench::run);
         BENCHMARKS.put("prune-plan", PrunePlanBench::run);
+        BENCHMARKS.put("poll-jobs", PollJobsBench::run);
     }
 
     public static void main(String[] args) throws Exception {

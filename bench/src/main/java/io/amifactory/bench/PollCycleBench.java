@@ -2,15 +2,12 @@ package io.amifactory.bench;
 
 import io.amifactory.engine.testkit.FakeClients;
 import io.amifactory.engine.track.CheckReport;
-import io.amifactory.engine.track.ImageSource;
 import io.amifactory.engine.track.Ledger;
 import io.amifactory.engine.track.TrackedImage;
 import io.amifactory.engine.track.Tracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +17,6 @@ import java.util.Map;
  * long it takes. Options: {@code --images N --regions R --latency-ms L --parallelism T}.
  */
 final class PollCycleBench {
-    private static final List<String> REGIONS = List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2",
-            "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
-            "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "sa-east-1",
-            "af-south-1", "me-south-1", "ap-east-1");
-
     private PollCycleBench() {
     }
 
@@ -34,38 +26,13 @@ final class PollCycleBench {
         int regionCount = Integer.parseInt(opts.getOrDefault("regions", "17"));
         long latencyMs = Long.parseLong(opts.getOrDefault("latency-ms", "50"));
         int parallelism = Integer.parseInt(opts.getOrDefault("parallelism", String.valueOf(Tracker.DEFAULT_PARALLELISM)));
-        List<String> regions = REGIONS.subList(0, regionCount);
-
-        // 60% parameters; 40% filters, every filter query used by two tracked images.
-        int parameters = images * 6 / 10;
-        int filterImages = images - parameters;
-        int distinctQueries = filterImages / 2;
-        FakeClients aws = new FakeClients();
-        List<TrackedImage> tracked = new ArrayList<>();
-        for (String region : regions) {
-            for (int i = 0; i < parameters; i++) {
-                String id = String.format("ami-%08x", i);
-                aws.ssmFake(region).parameter("/vendor/os-" + i + "/latest", id);
-                aws.ec2Fake(region).image(id, "os-" + i + "-2026.01", "2026-01-01T00:00:00.000Z", "amazon");
-            }
-            for (int q = 0; q < distinctQueries; q++) {
-                for (int v = 0; v < 3; v++) {
-                    aws.ec2Fake(region).image(String.format("ami-f%07x", q * 3 + v), "fam" + q + "-v" + v,
-                            "2026-0" + (v + 1) + "-01T00:00:00.000Z", "amazon");
-                }
-            }
-            aws.ec2Fake(region).latency(Duration.ofMillis(latencyMs));
-            aws.ssmFake(region).latency(Duration.ofMillis(latencyMs));
-        }
-        for (int i = 0; i < parameters; i++) {
-            tracked.add(new TrackedImage("os-" + i, new ImageSource.Parameter("/vendor/os-" + i + "/latest"), List.of()));
-        }
-        for (int i = 0; i < filterImages; i++) {
-            int q = i % distinctQueries;
-            tracked.add(new TrackedImage("fam-" + i, new ImageSource.Filters(
-                    Map.of("name", List.of("fam" + q + "-*")), List.of("amazon"), false), List.of()));
-        }
-        long limit = (long) regions.size() * ((parameters + 9) / 10 + distinctQueries);
+        SyntheticUpstream upstream = new SyntheticUpstream(images, regionCount, latencyMs);
+        FakeClients aws = upstream.aws;
+        List<TrackedImage> tracked = upstream.images;
+        List<String> regions = upstream.regions;
+        int parameters = upstream.parameters;
+        int distinctQueries = upstream.distinctQueries;
+        long limit = upstream.limit();
 
         Path dir = Files.createTempDirectory("amifactory-bench");
         Tracker tracker = new Tracker(aws, new Ledger(dir.resolve("state.json")), line -> { }, Clock.systemUTC(), parallelism);

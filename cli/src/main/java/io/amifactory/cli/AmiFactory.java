@@ -2,6 +2,7 @@ package io.amifactory.cli;
 
 import io.amifactory.engine.aws.NoCredentialsException;
 import io.amifactory.engine.input.InputException;
+import io.amifactory.engine.track.LedgerException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,7 +57,8 @@ public final class AmiFactory implements Runnable {
 
     static int exitCodeOf(Throwable ex) {
         if (ex instanceof InputException || ex instanceof NoCredentialsException
-                || ex instanceof CommandLine.ParameterException || ex instanceof UsageException) {
+                || ex instanceof CommandLine.ParameterException || ex instanceof UsageException
+                || ex instanceof LedgerException) {
             return ExitCode.INVALID;
         }
         return ExitCode.PARTIAL;

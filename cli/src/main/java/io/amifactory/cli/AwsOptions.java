@@ -2,6 +2,7 @@ package io.amifactory.cli;
 
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.aws.AwsSettings;
+import io.amifactory.engine.aws.RoleArns;
 import io.amifactory.engine.emulator.MotoServer;
 import java.io.IOException;
 import java.net.URI;
@@ -44,9 +45,13 @@ public final class AwsOptions implements AutoCloseable {
     private MotoServer moto;
     private AwsClients clients;
 
-    /** The clients for this command; starts the sandbox on first use. */
+    /**
+     * The clients for this command; starts the sandbox on first use. The options are checked first, so a
+     * command line that makes no sense fails (exit 2) before anything is sent anywhere.
+     */
     public AwsClients clients() throws IOException {
         if (clients == null) {
+            validate();
             AwsSettings.Builder b = AwsSettings.builder().profile(profile).role(roleArn, externalId);
             if (sandbox) {
                 moto = MotoServer.start();
@@ -60,6 +65,38 @@ public final class AwsOptions implements AutoCloseable {
             clients = new AwsClients(b.build());
         }
         return clients;
+    }
+
+    /** Rejects options that would otherwise fail later, after calls, or be ignored without a word. */
+    void validate() {
+        if (roleArn != null) {
+            String problem = RoleArns.problem(roleArn.trim());
+            if (problem != null) {
+                throw new UsageException("--role-arn: " + problem);
+            }
+        }
+        if (externalId != null && roleArn == null) {
+            throw new UsageException("--external-id: only applies with --role-arn");
+        }
+        if (sandbox && endpoint != null) {
+            throw new UsageException("--sandbox starts its own emulator: leave out --endpoint-url");
+        }
+        if (sandbox && profile != null) {
+            throw new UsageException("--sandbox uses dummy credentials: leave out --profile");
+        }
+        if (!sandbox) {
+            checkEndpoint(endpoint != null ? endpoint : envEndpoint(), endpoint != null ? "--endpoint-url" : "AWS_ENDPOINT_URL");
+        }
+    }
+
+    private static void checkEndpoint(URI uri, String where) {
+        if (uri == null) {
+            return;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new UsageException(where + ": '" + uri + "' is not an http or https URL (like http://localhost:5000)");
+        }
     }
 
     /**
@@ -91,7 +128,14 @@ public final class AwsOptions implements AutoCloseable {
 
     private static URI envEndpoint() {
         String env = System.getenv("AWS_ENDPOINT_URL");
-        return env == null || env.isBlank() ? null : URI.create(env.trim());
+        if (env == null || env.isBlank()) {
+            return null;
+        }
+        try {
+            return new URI(env.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new UsageException("AWS_ENDPOINT_URL: '" + env.trim() + "' is not an http or https URL (like http://localhost:5000)");
+        }
     }
 
     @Override

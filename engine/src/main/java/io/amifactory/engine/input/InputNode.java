@@ -101,8 +101,14 @@ public final class InputNode {
                     throw new InputException(source, kl, path, "keys must be plain names");
                 }
                 String key = k.getValue();
+                int keyLine = k.getStartMark().getLine() + 1;
+                Integer first = keyLines.putIfAbsent(key, keyLine);
+                if (first != null) {
+                    // SnakeYAML checks duplicates only when constructing objects; composing nodes does not.
+                    throw new InputException(source, keyLine, child(path, key),
+                            "duplicate key '" + key + "' (first on line " + first + ")");
+                }
                 entries.put(key, fromYaml(source, child(path, key), t.getValueNode()));
-                keyLines.put(key, k.getStartMark().getLine() + 1);
             }
             InputNode n = new InputNode(source, path, line, Kind.MAP, null, entries, null);
             n.keyLines.putAll(keyLines);

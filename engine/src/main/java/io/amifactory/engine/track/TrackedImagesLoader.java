@@ -1,7 +1,7 @@
 package io.amifactory.engine.track;
 
-import io.amifactory.engine.aws.AwsIds;
 import io.amifactory.engine.aws.RegionNames;
+import io.amifactory.engine.aws.RoleArns;
 import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.input.InputNode;
 import java.nio.file.Path;
@@ -111,8 +111,8 @@ public final class TrackedImagesLoader {
             }
             checkedRegions.add(r);
         }
-        if (roleArn != null && !roleArn.isBlank() && !AwsIds.ROLE_ARN.matcher(roleArn.trim()).matches()) {
-            throw new InputException("", 0, "roleArn", roleArnProblem(roleArn));
+        if (roleArn != null && !roleArn.isBlank() && !RoleArns.isValid(roleArn.trim())) {
+            throw new InputException("", 0, "roleArn", RoleArns.problem(roleArn));
         }
         return new TrackedImage(checkedName, source, checkedRegions, blankToNull(roleArn), blankToNull(externalId));
     }
@@ -347,14 +347,10 @@ public final class TrackedImagesLoader {
             return null;
         }
         String arn = n.asString().trim();
-        if (!AwsIds.ROLE_ARN.matcher(arn).matches()) {
-            throw n.error(roleArnProblem(arn));
+        if (!RoleArns.isValid(arn)) {
+            throw n.error(RoleArns.problem(arn));
         }
         return arn;
-    }
-
-    private static String roleArnProblem(String arn) {
-        return "'" + arn + "' is not an IAM role ARN (like arn:aws:iam::123456789012:role/ami-reader)";
     }
 
     private static String blankToNull(String s) {

@@ -108,6 +108,7 @@ public final class Ledger {
                 try (FileChannel lockChannel = FileChannel.open(lockFile(),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                         FileLock lock = lockChannel.lock()) {
+                    removeAbandonedTemporaryFiles();
                     State state = read();
                     T result = change.apply(state);
                     write(state);
@@ -115,6 +116,23 @@ public final class Ledger {
                 }
             } catch (IOException e) {
                 throw new LedgerException("cannot update the state file " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * A process killed between writing its temporary file and renaming it leaves the temporary file
+     * behind (the state file itself is whole). Only a lock holder writes temporary files, so under the
+     * lock any that exist are abandoned.
+     */
+    private void removeAbandonedTemporaryFiles() throws IOException {
+        String prefix = "." + file.getFileName() + ".";
+        try (java.util.stream.Stream<Path> siblings = Files.list(file.getParent())) {
+            for (Path p : siblings.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && n.endsWith(".tmp");
+            }).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

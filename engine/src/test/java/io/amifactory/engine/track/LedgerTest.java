@@ -93,4 +93,22 @@ class LedgerTest {
         assertTrue(new Ledger(dir.resolve("none.json")).snapshot().isEmpty());
         assertTrue(new Ledger(dir.resolve("none.json")).pendingEvents().isEmpty());
     }
+
+    @Test
+    void aTemporaryFileLeftByAKilledWriterIsRemovedByTheNextUpdate() throws IOException {
+        Path file = dir.resolve("state.json");
+        Ledger ledger = new Ledger(file);
+        ledger.update(s -> {
+            s.put("al", "us-east-1", entry("ami-1"));
+            return null;
+        });
+        Path abandoned = dir.resolve(".state.json.123456.tmp");
+        Files.writeString(abandoned, "{\"format\":1,\"images\":{}}");
+        Path unrelated = dir.resolve(".other.json.1.tmp");
+        Files.writeString(unrelated, "x");
+        ledger.update(s -> null);
+        assertTrue(Files.notExists(abandoned));
+        assertTrue(Files.exists(unrelated), "only this state file's temporary files are touched");
+        assertEquals(entry("ami-1"), ledger.snapshot().get("al").get("us-east-1"));
+    }
 }

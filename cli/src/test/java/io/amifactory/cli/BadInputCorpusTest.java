@@ -134,6 +134,9 @@ class BadInputCorpusTest {
         assertEquals(List.of(), proxy.calls(), id + ": AWS calls made");
         assertEquals(List.of(), proxy.log().mutating(), id + ": mutating calls made");
         assertFalse(Files.exists(Path.of(values.get("state"))), id + ": a state file was written");
+        try (Stream<Path> written = Files.list(Path.of(values.get("dir")))) {
+            assertEquals(List.of(), written.toList(), id + ": something was written to the scratch folder");
+        }
         assertCorpusUnchanged(id);
     }
 
@@ -171,7 +174,9 @@ class BadInputCorpusTest {
             }
         }
         for (String kind : List.of("tracked-images/seed-004/yaml", "tracked-images/seed-004/json",
-                "tracked-images/native/yaml", "tracked-images/native/json", "cli/check", "cli/global")) {
+                "tracked-images/native/yaml", "tracked-images/native/json", "cli/check", "cli/global",
+                "build-spec/native/yaml", "build-spec/native/json", "build-spec/seed-001/json", "build-spec/seed-001/yaml",
+                "cli/build", "cli/share", "cli/prune", "cli/latest")) {
             assertTrue(kinds.contains(kind), "no case of kind " + kind);
         }
         List<String> unused = new ArrayList<>();

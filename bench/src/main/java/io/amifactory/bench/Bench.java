@@ -19,6 +19,7 @@ public final class Bench {
         BENCHMARKS.put("poll-cycle", PollCycleBench::run);
         BENCHMARKS.put("prune-plan", PrunePlanBench::run);
         BENCHMARKS.put("poll-jobs", PollJobsBench::run);
+        BENCHMARKS.put("build-sim", BuildSimBench::run);
     }
 
     public static void main(String[] args) throws Exception {

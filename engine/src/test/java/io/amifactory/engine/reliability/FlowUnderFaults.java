@@ -160,6 +160,21 @@ abstract class FlowUnderFaults {
         return out;
     }
 
+    /** The ids of our own AMIs in {@code region}, as AWS lists them now. */
+    protected java.util.Set<String> ownImages(String region) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        direct.ec2(region).describeImages(b -> b.owners("self")).images().forEach(i -> ids.add(i.imageId()));
+        return ids;
+    }
+
+    /** The ids of our own snapshots in {@code region}, as AWS lists them now. */
+    protected java.util.Set<String> ownSnapshots(String region) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        direct.ec2(region).describeSnapshotsPaginator(b -> b.ownerIds("self")).snapshots()
+                .forEach(s -> ids.add(s.snapshotId()));
+        return ids;
+    }
+
     /** No build instance of the factory in any state but terminated (design.md: failure is tidy). */
     protected void assertNoBuildInstanceLeft(List<String> regions) {
         List<String> left = new ArrayList<>();

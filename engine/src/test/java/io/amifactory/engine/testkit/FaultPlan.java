@@ -31,7 +31,12 @@ public final class FaultPlan {
         /** The connection is closed before the request reaches AWS (no response). */
         DROP,
         /** The request is carried out, then the connection is closed before the response (the reply is lost). */
-        DROP_AFTER
+        DROP_AFTER,
+        /**
+         * A permission the caller lacks, which no retry fixes: EC2 403 UnauthorizedOperation, SSM 400
+         * AccessDeniedException, query 403 AccessDenied.
+         */
+        ACCESS_DENIED
     }
 
     private record Rule(String selector, Fault fault, double rate, int limit, AtomicInteger used) {

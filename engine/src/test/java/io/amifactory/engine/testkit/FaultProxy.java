@@ -301,6 +301,7 @@ public final class FaultProxy implements AutoCloseable {
             String[] e = switch (fault) {
                 case THROTTLE -> new String[] {"400", "ThrottlingException", "Rate exceeded"};
                 case SERVER_ERROR -> new String[] {"500", "InternalServerError", "An error occurred on the server side."};
+                case ACCESS_DENIED -> new String[] {"400", "AccessDeniedException", "User is not authorized to perform this operation"};
                 default -> new String[] {"503", "ServiceUnavailable", "Service is unavailable."};
             };
             return new ErrorReply(Integer.parseInt(e[0]), "application/x-amz-json-1.1",
@@ -311,6 +312,7 @@ public final class FaultProxy implements AutoCloseable {
             String[] e = switch (fault) {
                 case THROTTLE -> new String[] {"503", "RequestLimitExceeded", "Request limit exceeded."};
                 case SERVER_ERROR -> new String[] {"500", "InternalError", "An internal error has occurred."};
+                case ACCESS_DENIED -> new String[] {"403", "UnauthorizedOperation", "You are not authorized to perform this operation."};
                 default -> new String[] {"503", "Unavailable", "The server is overloaded and can't handle the request."};
             };
             return new ErrorReply(Integer.parseInt(e[0]), "text/xml;charset=UTF-8",
@@ -322,6 +324,7 @@ public final class FaultProxy implements AutoCloseable {
         String[] e = switch (fault) {
             case THROTTLE -> new String[] {"400", "Sender", "Throttling", "Rate exceeded"};
             case SERVER_ERROR -> new String[] {"500", "Receiver", "InternalFailure", "An internal error occurred."};
+            case ACCESS_DENIED -> new String[] {"403", "Sender", "AccessDenied", "User is not authorized to perform this operation."};
             default -> new String[] {"503", "Receiver", "ServiceUnavailable", "Service is unavailable."};
         };
         return new ErrorReply(Integer.parseInt(e[0]), "text/xml",

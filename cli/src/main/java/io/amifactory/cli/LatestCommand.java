@@ -54,11 +54,11 @@ public final class LatestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (AwsOptions closing = aws) {
             Map<String, Object> args = new LinkedHashMap<>();
-            ShareCommand.putIf(args, "name", name);
-            ShareCommand.putIf(args, "tags", tags);
-            ShareCommand.putIf(args, "owners", owners);
-            ShareCommand.putIf(args, "regions", regions);
-            ShareCommand.flag(args, "includeDeprecated", includeDeprecated);
+            RequestArgs.putIf(args, "name", name);
+            RequestArgs.putIf(args, "tags", tags);
+            RequestArgs.putIf(args, "owners", owners);
+            RequestArgs.putIf(args, "regions", regions);
+            RequestArgs.flag(args, "includeDeprecated", includeDeprecated);
             List<String> defaults = regions == null || regions.isEmpty() ? aws.defaultRegions(null) : List.of();
             LatestRequest request = LatestRequest.parse(InputNode.ofValue("command line", args), defaults);
             AwsClients clients = aws.clients();

@@ -129,16 +129,16 @@ public final class PruneCommand implements Callable<Integer> {
 
     private Map<String, Object> arguments() {
         Map<String, Object> args = new LinkedHashMap<>();
-        ShareCommand.putIf(args, "name", name);
-        ShareCommand.putIf(args, "tags", tags);
-        ShareCommand.putIf(args, "regions", regions);
+        RequestArgs.putIf(args, "name", name);
+        RequestArgs.putIf(args, "tags", tags);
+        RequestArgs.putIf(args, "regions", regions);
         args.put("keep", keep);
-        ShareCommand.putIf(args, "maxAge", maxAge);
-        ShareCommand.putIf(args, "action", action);
-        ShareCommand.putIf(args, "deprecateAt", deprecateAt);
-        ShareCommand.putIf(args, "familyTag", familyTag);
-        ShareCommand.putIf(args, "inUseParameters", inUseParameters);
-        ShareCommand.flag(args, "keepShared", keepShared);
+        RequestArgs.putIf(args, "maxAge", maxAge);
+        RequestArgs.putIf(args, "action", action);
+        RequestArgs.putIf(args, "deprecateAt", deprecateAt);
+        RequestArgs.putIf(args, "familyTag", familyTag);
+        RequestArgs.putIf(args, "inUseParameters", inUseParameters);
+        RequestArgs.flag(args, "keepShared", keepShared);
         return args;
     }
 

@@ -105,16 +105,16 @@ public final class ShareCommand implements Callable<Integer> {
         if (images != null && !images.isEmpty()) {
             args.put("image", images.size() == 1 ? images.get(0) : images);
         }
-        putIf(args, "name", name);
-        putIf(args, "tags", tags);
-        putIf(args, "regions", regions);
-        putIf(args, "accounts", accounts);
-        putIf(args, "orgArns", orgArns);
-        putIf(args, "ouArns", ouArns);
-        flag(args, "public", makePublic);
-        flag(args, "allowPublic", allowPublic);
-        flag(args, "remove", remove);
-        flag(args, "snapshots", snapshots);
+        RequestArgs.putIf(args, "name", name);
+        RequestArgs.putIf(args, "tags", tags);
+        RequestArgs.putIf(args, "regions", regions);
+        RequestArgs.putIf(args, "accounts", accounts);
+        RequestArgs.putIf(args, "orgArns", orgArns);
+        RequestArgs.putIf(args, "ouArns", ouArns);
+        RequestArgs.flag(args, "public", makePublic);
+        RequestArgs.flag(args, "allowPublic", allowPublic);
+        RequestArgs.flag(args, "remove", remove);
+        RequestArgs.flag(args, "snapshots", snapshots);
         return args;
     }
 
@@ -123,18 +123,6 @@ public final class ShareCommand implements Callable<Integer> {
         boolean regionsNamed = (regions != null && !regions.isEmpty())
                 || (images != null && images.stream().anyMatch(i -> i.contains("=")));
         return regionsNamed ? List.of() : aws.defaultRegions(null);
-    }
-
-    static void putIf(Map<String, Object> args, String key, Object value) {
-        if (value instanceof List<?> l ? !l.isEmpty() : value != null) {
-            args.put(key, value);
-        }
-    }
-
-    static void flag(Map<String, Object> args, String key, boolean value) {
-        if (value) {
-            args.put(key, true);
-        }
     }
 
     private static void print(PrintWriter out, ShareReport report) {

@@ -176,7 +176,7 @@ class BadInputCorpusTest {
         for (String kind : List.of("tracked-images/seed-004/yaml", "tracked-images/seed-004/json",
                 "tracked-images/native/yaml", "tracked-images/native/json", "cli/check", "cli/global",
                 "build-spec/native/yaml", "build-spec/native/json", "build-spec/seed-001/json", "build-spec/seed-001/yaml",
-                "cli/build", "cli/share", "cli/prune", "cli/latest")) {
+                "cli/build", "cli/share", "cli/prune", "cli/latest", "cli/reap")) {
             assertTrue(kinds.contains(kind), "no case of kind " + kind);
         }
         List<String> unused = new ArrayList<>();

@@ -201,8 +201,9 @@ class ShareAndPruneKillTest {
         // the first region deregisters two images; the third DeregisterImage is the second region's first change
         killAtCall(args, "ec2:DeregisterImage", 3);
 
-        assertEquals(List.of(FIRST + " DeregisterImage", FIRST + " DeleteSnapshot", FIRST + " DeregisterImage",
-                FIRST + " DeleteSnapshot"), changes(), "the first region was pruned before the kill");
+        assertEquals(List.of(FIRST + " CreateTags", FIRST + " DeregisterImage", FIRST + " DeleteSnapshot",
+                FIRST + " CreateTags", FIRST + " DeregisterImage", FIRST + " DeleteSnapshot", SECOND + " CreateTags"),
+                changes(), "the first region was pruned, the second's first snapshot marked, before the kill");
         assertEquals(Set.of("crash-2"), imageNames(FIRST));
         assertEquals(Set.of("crash-0", "crash-1", "crash-2"), imageNames(SECOND), "the held change never reached AWS");
 
@@ -210,8 +211,9 @@ class ShareAndPruneKillTest {
         Result rerun = inProcess(args);
 
         assertEquals(0, rerun.code(), rerun.err());
-        assertEquals(List.of(SECOND + " DeregisterImage", SECOND + " DeleteSnapshot", SECOND + " DeregisterImage",
-                SECOND + " DeleteSnapshot"), changes(), "the re-run changes only the second region");
+        assertEquals(List.of(SECOND + " CreateTags", SECOND + " DeregisterImage", SECOND + " DeleteSnapshot",
+                SECOND + " CreateTags", SECOND + " DeregisterImage", SECOND + " DeleteSnapshot"), changes(),
+                "the re-run changes only the second region");
         assertTrue(proxy.calls().stream().allMatch(c -> c.status() == 200), "no error on the re-run: " + proxy.calls());
         for (String region : REGIONS) {
             assertEquals(Set.of("crash-2"), imageNames(region), region);
@@ -221,6 +223,56 @@ class ShareAndPruneKillTest {
             List<String> made = snapshots.get(region);
             assertTrue(left.contains(made.get(2)) && !left.contains(made.get(0)) && !left.contains(made.get(1)),
                     "only the kept image's snapshot is left in " + region);
+        }
+    }
+
+    /** Our snapshots in {@code region}, as AWS lists them now. */
+    private Set<String> ownSnapshots(String region) {
+        Set<String> left = new TreeSet<>();
+        aws.ec2(region).describeSnapshotsPaginator(r -> r.ownerIds("self")).snapshots().forEach(s -> left.add(s.snapshotId()));
+        return left;
+    }
+
+    @Test
+    void aPruneKilledBetweenDeregisteringAnImageAndDeletingItsSnapshotLeavesNoSnapshotBehind() throws Exception {
+        Map<String, List<String>> snapshots = new TreeMap<>(); // crash-0, crash-1, crash-2's, per region
+        for (String region : REGIONS) {
+            for (int i = 0; i <= 2; i++) {
+                String name = "crash-" + i;
+                String image = aws.ec2(region).registerImage(r -> r.name(name)).imageId();
+                snapshots.computeIfAbsent(region, k -> new ArrayList<>()).add(snapshotOf(region, image));
+            }
+        }
+        List<String> args = List.of("prune", "--name", "crash-*", "--keep", "1", "--region", FIRST, "--region", SECOND,
+                "--endpoint-url", proxy.endpoint().toString(), "--json");
+
+        // one of crash-0 and crash-1 is deregistered in the first region; the process dies before its snapshot is deleted
+        killAtCall(args, "ec2:DeleteSnapshot", 1);
+
+        assertEquals(List.of(FIRST + " CreateTags", FIRST + " DeregisterImage"), changes());
+        Set<String> still = imageNames(FIRST);
+        assertEquals(2, still.size(), still.toString());
+        assertTrue(still.contains("crash-2"), "the newest is kept: " + still);
+        int gone = still.contains("crash-0") ? 1 : 0;
+        assertTrue(ownSnapshots(FIRST).contains(snapshots.get(FIRST).get(gone)), "the dead run left crash-" + gone + "'s snapshot");
+
+        proxy.clear();
+        Result rerun = inProcess(args);
+
+        assertEquals(0, rerun.code(), rerun.err());
+        assertTrue(rerun.err().contains(FIRST + ": 1 snapshot(s) left behind by an earlier prune (their AMI is gone)"), rerun.err());
+        JsonNode leftover = rerun.json().at("/plan/regions/0/leftoverSnapshots/0");
+        assertEquals(snapshots.get(FIRST).get(gone), leftover.path("snapshotId").asText(), rerun.json().toString());
+        assertEquals(List.of(FIRST + " CreateTags", FIRST + " DeregisterImage", FIRST + " DeleteSnapshot",
+                FIRST + " DeleteSnapshot", SECOND + " CreateTags", SECOND + " DeregisterImage", SECOND + " DeleteSnapshot",
+                SECOND + " CreateTags", SECOND + " DeregisterImage", SECOND + " DeleteSnapshot"), changes(),
+                "the other old image in the first region, the leftover snapshot, then the second region");
+        for (String region : REGIONS) {
+            assertEquals(Set.of("crash-2"), imageNames(region), region);
+            Set<String> left = ownSnapshots(region);
+            List<String> made = snapshots.get(region);
+            assertTrue(left.contains(made.get(2)) && !left.contains(made.get(0)) && !left.contains(made.get(1)),
+                    "only the kept image's snapshot is left in " + region + ": " + made);
         }
     }
 }

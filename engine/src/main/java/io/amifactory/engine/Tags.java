@@ -22,6 +22,12 @@ public final class Tags {
     public static final String KEEP = PREFIX + "keep";
     /** On SSM parameters the factory published: which AMI family they point at. */
     public static final String PUBLISHED_BY = PREFIX + "published-by";
+    /**
+     * On snapshots, set by the pruner just before it deregisters their AMI: that AMI's id. A snapshot that
+     * still carries it once the AMI is gone was left by a prune that died between the two steps, and the
+     * next prune in that region deletes it.
+     */
+    public static final String PRUNED_IMAGE = PREFIX + "pruned-image";
 
     private Tags() {
     }

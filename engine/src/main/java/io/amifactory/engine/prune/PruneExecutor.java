@@ -1,21 +1,27 @@
 package io.amifactory.engine.prune;
 
-import io.amifactory.engine.aws.ClientSource;
+import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsErrors;
+import io.amifactory.engine.aws.ClientSource;
 import io.amifactory.engine.progress.ProgressListener;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * Carries out a plan's actions, image by image. A failure is recorded and the next image is tried:
  * one stubborn image never stops a cleanup. Deregistration comes before snapshot deletion because EC2
- * refuses to delete a snapshot that a registered AMI still uses.
+ * refuses to delete a snapshot that a registered AMI still uses; the snapshots are marked first
+ * ({@link SnapshotMarks}) so that a run that dies in between leaves nothing the next one cannot find.
  */
 final class PruneExecutor {
+    /** The name a result carries for an AMI an earlier prune deregistered (it is gone, so is its name). */
+    static final String LEFTOVER_NAME = "(deregistered by an earlier prune)";
     private final ClientSource clients;
     private final Clock clock;
 
@@ -41,13 +47,37 @@ final class PruneExecutor {
             }
             results.add(r);
         }
+        results.addAll(deleteLeftovers(ec2, plan, progress));
         return results;
+    }
+
+    /** One result per AMI whose snapshots an earlier prune left behind. */
+    private List<ActionResult> deleteLeftovers(Ec2Client ec2, RegionPlan plan, ProgressListener progress) {
+        Map<String, List<String>> byImage = new TreeMap<>();
+        plan.leftoverSnapshots().forEach(l -> byImage.computeIfAbsent(l.imageId(), k -> new ArrayList<>()).add(l.snapshotId()));
+        List<ActionResult> results = new ArrayList<>();
+        byImage.forEach((imageId, snapshots) -> {
+            ActionResult r = deleteSnapshots(ec2, imageId, LEFTOVER_NAME, snapshots);
+            String label = plan.region() + ": " + imageId + " (deregistered by an earlier prune): ";
+            if (r.status() == ActionResult.Status.DONE) {
+                progress.info(label + snapshotsText(r));
+            } else {
+                progress.warn(label + r.error());
+            }
+            results.add(r);
+        });
+        return results;
+    }
+
+    private static String snapshotsText(ActionResult r) {
+        String deleted = r.deletedSnapshots().isEmpty() ? "" : "deleted " + String.join(", ", r.deletedSnapshots());
+        return deleted + (r.keptSnapshots().isEmpty() ? ""
+                : (deleted.isEmpty() ? "" : "; ") + "kept " + String.join(", ", r.keptSnapshots()) + " (used by another image)");
     }
 
     private static String done(ActionResult r, Instant deprecateAt) {
         return switch (r.action()) {
-            case DEREGISTER -> "deregistered" + (r.deletedSnapshots().isEmpty() ? "" : ", deleted " + String.join(", ", r.deletedSnapshots()))
-                    + (r.keptSnapshots().isEmpty() ? "" : "; kept " + String.join(", ", r.keptSnapshots()) + " (used by another image)");
+            case DEREGISTER -> "deregistered" + (r.deletedSnapshots().isEmpty() && r.keptSnapshots().isEmpty() ? "" : ", " + snapshotsText(r));
             case DEPRECATE -> "deprecated at " + deprecateAt;
             case DISABLE -> "disabled";
         };
@@ -55,18 +85,31 @@ final class PruneExecutor {
 
     private ActionResult deregister(Ec2Client ec2, Decision d) {
         try {
+            SnapshotMarks.mark(ec2, d.snapshots(), d.imageId());
+        } catch (SdkException e) {
+            return failed(d, "not deregistered: could not mark its snapshots for deletion first (tag "
+                    + Tags.PRUNED_IMAGE + "; needs ec2:CreateTags on snapshots): " + AwsErrors.describe(e));
+        }
+        try {
             ec2.deregisterImage(r -> r.imageId(d.imageId()));
         } catch (SdkException e) {
             String code = AwsErrors.code(e);
             // Gone already (an earlier run, or someone else): its snapshots may still be left to delete.
             if (!"InvalidAMIID.NotFound".equals(code) && !"InvalidAMIID.Unavailable".equals(code)) {
-                return failed(d, AwsErrors.describe(e));
+                String unmarked = SnapshotMarks.unmark(ec2, d.snapshots());
+                return failed(d, AwsErrors.describe(e) + (unmarked == null ? ""
+                        : "; its snapshots keep the mark " + Tags.PRUNED_IMAGE + ": " + unmarked));
             }
         }
+        return deleteSnapshots(ec2, d.imageId(), d.name(), d.snapshots());
+    }
+
+    /** Deletes the snapshots of a deregistered AMI; one that another AMI still uses is kept, not a failure. */
+    private static ActionResult deleteSnapshots(Ec2Client ec2, String imageId, String name, List<String> snapshots) {
         List<String> deleted = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        for (String snapshot : d.snapshots()) {
+        for (String snapshot : snapshots) {
             try {
                 ec2.deleteSnapshot(r -> r.snapshotId(snapshot));
                 deleted.add(snapshot);
@@ -81,11 +124,13 @@ final class PruneExecutor {
                 }
             }
         }
+        // A kept snapshot is another AMI's now: it must not look like a leftover once that AMI goes.
+        SnapshotMarks.unmark(ec2, kept);
         if (!errors.isEmpty()) {
-            return new ActionResult(d.imageId(), d.name(), d.action(), ActionResult.Status.FAILED, deleted, kept,
-                    "deregistered, but snapshots were left behind: " + String.join("; ", errors));
+            return new ActionResult(imageId, name, PruneAction.DEREGISTER, ActionResult.Status.FAILED, deleted, kept,
+                    "deregistered, but snapshots were left behind (the next prune deletes them): " + String.join("; ", errors));
         }
-        return new ActionResult(d.imageId(), d.name(), d.action(), ActionResult.Status.DONE, deleted, kept, null);
+        return new ActionResult(imageId, name, PruneAction.DEREGISTER, ActionResult.Status.DONE, deleted, kept, null);
     }
 
     private ActionResult deprecate(Ec2Client ec2, Decision d, Instant planned) {

@@ -65,9 +65,11 @@ public final class Pruner {
         List<PruneCandidate> candidates = new ArrayList<>();
         finder.forEach(region, request.query(), true, image -> candidates.add(PruneCandidate.of(image, policy.family())));
         List<String> warnings = new ArrayList<>();
+        List<LeftoverSnapshot> leftovers = leftovers(region, warnings, progress);
         if (candidates.isEmpty()) {
             progress.info(region + ": no image matches " + request.query().describe());
-            return new RegionPlan(region, null, Map.of("images", 0), warnings, List.of());
+            warnings.forEach(progress::warn);
+            return new RegionPlan(region, null, Map.of("images", 0), warnings, List.of(), leftovers);
         }
         progress.info(region + ": " + candidates.size() + " images match " + request.query().describe()
                 + "; reading what uses them");
@@ -84,9 +86,26 @@ public final class Pruner {
         Map<String, Integer> scanned = new LinkedHashMap<>();
         scanned.put("images", candidates.size());
         scanned.putAll(usage.scanned());
-        RegionPlan plan = new RegionPlan(region, null, scanned, warnings, decisions);
+        RegionPlan plan = new RegionPlan(region, null, scanned, warnings, decisions, leftovers);
         progress.info(region + ": plan " + plan.summaryText());
         return plan;
+    }
+
+    /**
+     * Snapshots an earlier prune left behind. Not finding them is a warning, not a reason to leave the
+     * region unplanned: they harm nothing but the bill, and the next prune looks again.
+     */
+    private List<LeftoverSnapshot> leftovers(String region, List<String> warnings, ProgressListener progress) {
+        try {
+            List<LeftoverSnapshot> found = SnapshotMarks.leftovers(clients.ec2(region));
+            if (!found.isEmpty()) {
+                progress.info(region + ": " + found.size() + " snapshot(s) left behind by an earlier prune (their AMI is gone)");
+            }
+            return found;
+        } catch (SdkException e) {
+            warnings.add("could not look for snapshots an earlier prune left behind: " + AwsErrors.describe(e));
+            return List.of();
+        }
     }
 
     /** Of the images the plan would act on, those with launch permissions for anyone else. */

@@ -23,7 +23,11 @@ import software.amazon.awssdk.services.autoscaling.model.LaunchConfiguration;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.CreateVolumePermission;
+import software.amazon.awssdk.services.ec2.model.CreateTagsRequest;
+import software.amazon.awssdk.services.ec2.model.CreateTagsResponse;
 import software.amazon.awssdk.services.ec2.model.DeleteSnapshotRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteTagsRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteTagsResponse;
 import software.amazon.awssdk.services.ec2.model.DeleteSnapshotResponse;
 import software.amazon.awssdk.services.ec2.model.DeregisterImageRequest;
 import software.amazon.awssdk.services.ec2.model.DeregisterImageResponse;
@@ -307,6 +311,17 @@ public final class FakeCloud implements ClientSource {
             return new LinkedHashSet<>(snapshotUsers.getOrDefault(snapshotId, Set.of()));
         }
 
+        public synchronized Snapshot snapshot(String id) {
+            return snapshots.get(id);
+        }
+
+        /** Takes an image away behind the pruner's back (another tool, or an earlier run that died). */
+        public synchronized Region remove(String imageId) {
+            images.remove(imageId);
+            version++;
+            return this;
+        }
+
         public synchronized Set<String> snapshotIds() {
             return new LinkedHashSet<>(snapshots.keySet());
         }
@@ -370,6 +385,8 @@ public final class FakeCloud implements ClientSource {
                 String value;
                 if (f.name().equals("name")) {
                     value = i.name();
+                } else if (f.name().equals("image-id")) {
+                    value = i.imageId();
                 } else if (f.name().startsWith("tag:")) {
                     String key = f.name().substring(4);
                     value = i.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst().orElse(null);
@@ -425,6 +442,15 @@ public final class FakeCloud implements ClientSource {
                     }
                     out.add(s);
                 }
+                if (!q.hasSnapshotIds()) {
+                    out.addAll(r.snapshots.values());
+                }
+                for (Filter f : q.filters()) {
+                    if (!f.name().equals("tag-key")) {
+                        throw new UnsupportedOperationException("filter " + f.name());
+                    }
+                    out.removeIf(s -> s.tags().stream().noneMatch(t -> f.values().contains(t.key())));
+                }
                 return DescribeSnapshotsResponse.builder().snapshots(out).build();
             }
         }
@@ -452,6 +478,42 @@ public final class FakeCloud implements ClientSource {
                 }
             }
             return ModifySnapshotAttributeResponse.builder().build();
+        }
+
+        @Override
+        public CreateTagsResponse createTags(CreateTagsRequest q) {
+            call("createTags", q);
+            synchronized (r) {
+                for (String id : q.resources()) {
+                    Snapshot s = r.snapshots.get(id);
+                    if (s == null) {
+                        throw new UnsupportedOperationException("tags on " + id + " (the fake tags snapshots only)");
+                    }
+                    List<Tag> tags = new ArrayList<>(s.tags());
+                    for (Tag t : q.tags()) {
+                        tags.removeIf(old -> old.key().equals(t.key()));
+                        tags.add(t);
+                    }
+                    r.snapshots.put(id, s.toBuilder().tags(tags).build());
+                }
+            }
+            return CreateTagsResponse.builder().build();
+        }
+
+        @Override
+        public DeleteTagsResponse deleteTags(DeleteTagsRequest q) {
+            call("deleteTags", q);
+            synchronized (r) {
+                for (String id : q.resources()) {
+                    Snapshot s = r.snapshots.get(id);
+                    if (s != null) {
+                        List<Tag> tags = new ArrayList<>(s.tags());
+                        q.tags().forEach(t -> tags.removeIf(old -> old.key().equals(t.key())));
+                        r.snapshots.put(id, s.toBuilder().tags(tags).build());
+                    }
+                }
+            }
+            return DeleteTagsResponse.builder().build();
         }
 
         @Override

@@ -166,7 +166,7 @@ class PrunerTest {
         assertEquals(ActionResult.Status.FAILED, r.get("ami-0002").status());
         assertTrue(r.get("ami-0002").error().contains("UnauthorizedOperation"));
         assertEquals(ActionResult.Status.FAILED, r.get("ami-0003").status());
-        assertTrue(r.get("ami-0003").error().startsWith("deregistered, but snapshots were left behind: snap-0003"));
+        assertTrue(r.get("ami-0003").error().startsWith("deregistered, but snapshots were left behind (the next prune deletes them): snap-0003"));
         assertEquals(ActionResult.Status.DONE, r.get("ami-0001").status());
         assertEquals(ActionResult.Status.DONE, r.get("ami-0004").status());
         assertTrue(region.snapshotIds().contains("snap-0002"), "a failed deregistration must not delete its snapshots");
@@ -292,6 +292,7 @@ class PrunerTest {
     void noMatchingImageMeansNoUsageReadAndNothingDone() {
         PrunePlan plan = pruner.plan(request(PrunePolicy.keepNewest(1), List.of()), listener);
         assertEquals(0, plan.actionCount());
-        assertEquals(List.of("describeImages"), cloud.log().calls());
+        // the images, and snapshots an earlier prune may have left (LeftoverSnapshotsTest)
+        assertEquals(List.of("describeImages", "describeSnapshots"), cloud.log().calls());
     }
 }

@@ -64,7 +64,7 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
             }
             buildSpec = AmiBuildDocument.ofText(file != null ? file : "spec", text, false, expand(env, name), buildRegion,
                     dryRun).read();
-            access = access("amiFactoryBuild");
+            access = access(env, "amiFactoryBuild");
         } catch (InputException e) {
             throw new AbortException(e.getMessage());
         }

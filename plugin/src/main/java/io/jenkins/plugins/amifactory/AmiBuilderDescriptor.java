@@ -26,7 +26,17 @@ public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> 
     @POST
     public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
         StepForms.checkPermission(item, Item.CONFIGURE);
-        return StepForms.roleArn(value != null && value.contains("$") ? "" : value);
+        return value != null && value.contains("$") ? FormValidation.ok() : StepForms.roleArn(value);
+    }
+
+    @POST
+    public FormValidation doCheckExternalId(@AncestorInPath Item item, @QueryParameter String value,
+                                            @QueryParameter String roleArn) {
+        StepForms.checkPermission(item, Item.CONFIGURE);
+        if (value != null && value.contains("$") || roleArn != null && roleArn.contains("$")) {
+            return FormValidation.ok();
+        }
+        return EngineChecks.externalId(value, roleArn);
     }
 
     @POST

@@ -50,8 +50,12 @@ public abstract class AmiFactoryBuilder extends Builder implements SimpleBuildSt
         return value == null ? null : FormText.blankToNull(env.expand(value));
     }
 
-    AwsAccess access(String source) {
-        return AwsAccess.of(credentialsId, roleArn, externalId, source);
+    /**
+     * The identity this builder acts as. The role and external id take ${VARIABLES} like the other text fields;
+     * a credentials id that names a build parameter is resolved by the credentials lookup itself.
+     */
+    AwsAccess access(EnvVars env, String source) {
+        return AwsAccess.of(credentialsId, expand(env, roleArn), expand(env, externalId), source);
     }
 
     @CheckForNull

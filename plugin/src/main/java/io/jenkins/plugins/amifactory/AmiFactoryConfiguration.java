@@ -158,17 +158,35 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
             throw new FormException("The poll interval must be at least " + MIN_POLL_MINUTES + " minutes.",
                     "pollIntervalMinutes");
         }
+        Values before = new Values(getTrackedImages(), credentialsId, roleArn, externalId, regions, pollIntervalMinutes,
+                endpoint);
         // Reset first: a list whose last row was deleted is absent from the form and would otherwise survive.
-        trackedImages = new ArrayList<>();
-        credentialsId = "";
-        roleArn = "";
-        externalId = "";
-        regions = "";
-        endpoint = "";
-        req.bindJSON(this, json);
-        checkTrackedImages();
+        new Values(new ArrayList<>(), "", "", "", "", pollIntervalMinutes, "").applyTo(this);
+        try {
+            req.bindJSON(this, json);
+            checkTrackedImages();
+        } catch (FormException | RuntimeException e) {
+            // The setters have saved as they bound: put the previous configuration back, on disk too.
+            before.applyTo(this);
+            save();
+            throw e;
+        }
         save();
         return true;
+    }
+
+    /** The configuration's fields, to put them back when a submitted form is refused. */
+    private record Values(List<TrackedImageConfig> trackedImages, String credentialsId, String roleArn,
+                          String externalId, String regions, int pollIntervalMinutes, String endpoint) {
+        void applyTo(AmiFactoryConfiguration c) {
+            c.trackedImages = new ArrayList<>(trackedImages);
+            c.credentialsId = credentialsId;
+            c.roleArn = roleArn;
+            c.externalId = externalId;
+            c.regions = regions;
+            c.pollIntervalMinutes = pollIntervalMinutes;
+            c.endpoint = endpoint;
+        }
     }
 
     /** Names unique, every image valid for the engine; the form is refused otherwise. */

@@ -23,11 +23,10 @@ import org.kohsuke.stapler.StaplerRequest2;
  * unless {@code owners} says otherwise). Returns the AMI id for one region; with {@code regions}, a Map of
  * region to AMI id. Fails when a region has no match.
  */
-public final class AmiLatestStep extends AmiStep {
+public final class AmiLatestStep extends AmiRegionsStep {
     private String name;
     private Object tags;
     private List<String> owners;
-    private List<String> regions;
     private boolean includeDeprecated;
 
     @DataBoundConstructor
@@ -44,7 +43,7 @@ public final class AmiLatestStep extends AmiStep {
                 .put("name", name)
                 .put("tags", tags)
                 .put("owners", owners)
-                .regions(getRegion(), regions)
+                .regions(getRegion(), getRegions())
                 .flag("includeDeprecated", includeDeprecated);
     }
 
@@ -79,16 +78,6 @@ public final class AmiLatestStep extends AmiStep {
         this.owners = PlainValues.strings(owners);
     }
 
-    @CheckForNull
-    public List<String> getRegions() {
-        return regions;
-    }
-
-    @DataBoundSetter
-    public void setRegions(List<String> regions) {
-        this.regions = PlainValues.strings(regions);
-    }
-
     public boolean isIncludeDeprecated() {
         return includeDeprecated;
     }
@@ -100,10 +89,6 @@ public final class AmiLatestStep extends AmiStep {
 
     public String getOwnersText() {
         return FormText.joinWords(owners);
-    }
-
-    public String getRegionsText() {
-        return FormText.joinWords(regions);
     }
 
     private static final class Execution extends SynchronousNonBlockingStepExecution<Object> {
@@ -150,7 +135,6 @@ public final class AmiLatestStep extends AmiStep {
             step.bindCommon(form);
             step.setName(form.optString("name"));
             step.setOwners(FormText.words(form.optString("ownersText")));
-            step.setRegions(FormText.words(form.optString("regionsText")));
             step.setIncludeDeprecated(form.optBoolean("includeDeprecated"));
             return step;
         }

@@ -50,7 +50,7 @@ public final class AmiPruneBuilder extends AmiFactoryBuilder {
                     .put("familyTag", expand(env, familyTag))
                     .put("inUseParameters", FormText.words(expand(env, inUseParameters)))
                     .flag("keepShared", keepShared);
-            access = access("amiFactoryPrune");
+            access = access(env, "amiFactoryPrune");
         } catch (InputException e) {
             throw new AbortException(e.getMessage());
         }

@@ -23,10 +23,9 @@ import org.kohsuke.stapler.StaplerRequest2;
  * engine's plan (docs/pruning.md). The plan is archived as {@code ami-prune-plan.json} before anything changes;
  * {@code dryRun: true} stops there. Returns the report (or, for a dry run, the plan).
  */
-public final class AmiPruneStep extends AmiStep {
+public final class AmiPruneStep extends AmiRegionsStep {
     private String name;
     private Object tags;
-    private List<String> regions;
     private Integer keep;
     private String maxAge;
     private String action;
@@ -49,7 +48,7 @@ public final class AmiPruneStep extends AmiStep {
         return new EngineArguments("amiPrune")
                 .put("name", name)
                 .put("tags", tags)
-                .regions(getRegion(), regions)
+                .regions(getRegion(), getRegions())
                 .put("keep", keep)
                 .put("maxAge", maxAge)
                 .put("action", action)
@@ -79,16 +78,6 @@ public final class AmiPruneStep extends AmiStep {
     @DataBoundSetter
     public void setTags(Object tags) {
         this.tags = tags;
-    }
-
-    @CheckForNull
-    public List<String> getRegions() {
-        return regions;
-    }
-
-    @DataBoundSetter
-    public void setRegions(List<String> regions) {
-        this.regions = PlainValues.strings(regions);
     }
 
     /** The newest launchable images kept per family; the engine's default when unset. */
@@ -173,10 +162,6 @@ public final class AmiPruneStep extends AmiStep {
 
     // ---- the Snippet Generator's text fields
 
-    public String getRegionsText() {
-        return FormText.joinWords(regions);
-    }
-
     public String getInUseParametersText() {
         return FormText.joinWords(inUseParameters);
     }
@@ -229,7 +214,6 @@ public final class AmiPruneStep extends AmiStep {
             AmiPruneStep step = new AmiPruneStep();
             step.bindCommon(form);
             step.setName(form.optString("name"));
-            step.setRegions(FormText.words(form.optString("regionsText")));
             String keep = form.optString("keepText").trim();
             try {
                 step.setKeep(keep.isEmpty() ? null : Integer.valueOf(keep));

@@ -52,7 +52,7 @@ public final class AmiShareBuilder extends AmiFactoryBuilder {
                     .flag("allowPublic", allowPublic)
                     .flag("remove", remove)
                     .flag("snapshots", snapshots);
-            access = access("amiFactoryShare");
+            access = access(env, "amiFactoryShare");
         } catch (InputException e) {
             throw new AbortException(e.getMessage());
         }

@@ -24,11 +24,10 @@ import org.kohsuke.stapler.StaplerRequest2;
  * is in. {@code image} is an AMI id, a Map region to id, or {@code amiBuild}'s result; or {@code name} / {@code tags}
  * find your newest matching image in each of {@code region} / {@code regions}. Returns the engine's report.
  */
-public final class AmiShareStep extends AmiStep {
+public final class AmiShareStep extends AmiRegionsStep {
     private Object image;
     private String name;
     private Object tags;
-    private List<String> regions;
     private List<String> accounts;
     private List<String> orgArns;
     private List<String> ouArns;
@@ -53,7 +52,7 @@ public final class AmiShareStep extends AmiStep {
                 .put("image", target)
                 .put("name", name)
                 .put("tags", tags)
-                .regions(getRegion(), regions)
+                .regions(getRegion(), getRegions())
                 .put("accounts", accounts)
                 .put("orgArns", orgArns)
                 .put("ouArns", ouArns)
@@ -93,16 +92,6 @@ public final class AmiShareStep extends AmiStep {
     @DataBoundSetter
     public void setTags(Object tags) {
         this.tags = tags;
-    }
-
-    @CheckForNull
-    public List<String> getRegions() {
-        return regions;
-    }
-
-    @DataBoundSetter
-    public void setRegions(List<String> regions) {
-        this.regions = PlainValues.strings(regions);
     }
 
     @CheckForNull
@@ -178,10 +167,6 @@ public final class AmiShareStep extends AmiStep {
         return image instanceof String s ? s : "";
     }
 
-    public String getRegionsText() {
-        return FormText.joinWords(regions);
-    }
-
     public String getAccountsText() {
         return FormText.joinWords(accounts);
     }
@@ -239,7 +224,6 @@ public final class AmiShareStep extends AmiStep {
             List<String> images = FormText.words(form.optString("imageText"));
             step.setImage(images.size() == 1 && !images.get(0).contains("=") ? images.get(0) : images.isEmpty() ? null : images);
             step.setName(form.optString("name"));
-            step.setRegions(FormText.words(form.optString("regionsText")));
             step.setAccounts(FormText.words(form.optString("accountsText")));
             step.setOrgArns(FormText.words(form.optString("orgArnsText")));
             step.setOuArns(FormText.words(form.optString("ouArnsText")));

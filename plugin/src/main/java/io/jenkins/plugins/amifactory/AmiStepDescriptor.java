@@ -33,8 +33,21 @@ public abstract class AmiStepDescriptor extends StepDescriptor {
     }
 
     @POST
+    public FormValidation doCheckExternalId(@AncestorInPath Item item, @QueryParameter String value,
+                                            @QueryParameter String roleArn) {
+        StepForms.checkPermission(item, Item.EXTENDED_READ);
+        return EngineChecks.externalId(value, roleArn);
+    }
+
+    @POST
     public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
         StepForms.checkPermission(item, Item.EXTENDED_READ);
         return StepForms.region(value);
+    }
+
+    /** The form field of {@link AmiRegionsStep#getRegions()}. */
+    @POST
+    public FormValidation doCheckRegionsText(@AncestorInPath Item item, @QueryParameter String value) {
+        return doCheckRegion(item, value);
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.htmlunit.html.HtmlForm;
+import org.htmlunit.html.HtmlInput;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -61,6 +63,33 @@ class AmiFactoryConfigurationTest {
         config.setTrackedImages(List.of());
         j.configRoundtrip();
         assertEquals(0, AmiFactoryConfiguration.get().getTrackedImages().size());
+    }
+
+    @Test
+    void aRefusedFormChangesNothingInMemoryOrOnDisk(JenkinsRule j) throws Exception {
+        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
+        config.setTrackedImages(List.of(new TrackedImageConfig("al2023", new SsmParameterSource("/aws/service/a")),
+                new TrackedImageConfig("rhel-9", new SsmParameterSource("/aws/service/b"))));
+        config.setRegions("us-east-1");
+        try (JenkinsRule.WebClient wc = j.createWebClient()) {
+            wc.setThrowExceptionOnFailingStatusCode(false);
+            HtmlForm form = wc.goTo("configure").getFormByName("config");
+            for (HtmlInput name : form.getInputsByName("_.name")) {
+                if ("rhel-9".equals(name.getValue())) {
+                    name.setValue("al2023"); // the same name twice: the form is refused
+                }
+            }
+            form.getInputByValue("us-east-1").setValue("eu-west-1");
+            j.submit(form);
+        }
+        assertUnchanged(config);
+        config.load(); // what a restart would read
+        assertUnchanged(config);
+    }
+
+    private static void assertUnchanged(AmiFactoryConfiguration config) {
+        assertEquals(List.of("al2023", "rhel-9"), config.getTrackedImages().stream().map(TrackedImageConfig::getName).toList());
+        assertEquals("us-east-1", config.getRegions());
     }
 
     @Test

@@ -34,10 +34,12 @@ final class CopyImagesPhase implements Phase {
             if (image.imageId != null) {
                 continue;
             }
-            List<Image> earlier = ctx.ec2(copy.region()).describeImages(b -> b.owners("self")
-                    .filters(BuildTags.byBuild(r.buildId)).includeDeprecated(true)).images();
+            // started by an earlier attempt whose reply was lost; EC2 answers a repeated call with the same
+            // copy (client token), an EC2 that does not would start a second one
+            List<Image> earlier = ImageRemoval.madeByBuild(ctx, copy.region());
             if (!earlier.isEmpty()) {
                 image.imageId = earlier.get(0).imageId();
+                ctx.save();
                 ctx.info("found copy " + image.imageId + " in " + copy.region() + ", started by an earlier attempt");
                 continue;
             }
@@ -48,7 +50,8 @@ final class CopyImagesPhase implements Phase {
                     .description(r.imageDescription)
                     .clientToken("amifactory-" + CustomisationScript.shortHash(r.buildId + "/" + copy.region()))
                     .tagSpecifications(BuildTags.spec(ResourceType.IMAGE, BuildTags.image(ctx, copy.region())),
-                            BuildTags.spec(ResourceType.SNAPSHOT, BuildTags.snapshot(ctx, copy.region())));
+                            BuildTags.spec(ResourceType.SNAPSHOT, BuildTags.snapshot(ctx, copy.region())))
+                    .overrideConfiguration(SingleAttempt.OVERRIDE);
             if (spec.image().encrypted() || copy.kmsKey() != null) {
                 req.encrypted(true);
                 if (copy.kmsKey() != null) {

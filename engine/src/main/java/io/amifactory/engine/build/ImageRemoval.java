@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -31,8 +32,7 @@ final class ImageRemoval {
             }
             snapshots.addAll(known.snapshotIds);
         }
-        ec2.describeImagesPaginator(b -> b.owners("self").filters(BuildTags.byBuild(r.buildId)).includeDeprecated(true))
-                .images().forEach(i -> images.add(i.imageId()));
+        madeByBuild(ctx, region).forEach(i -> images.add(i.imageId()));
         List<Image> described = new ArrayList<>();
         for (String id : images) {
             described.addAll(describeQuietly(ec2, id));
@@ -92,6 +92,36 @@ final class ImageRemoval {
             known.snapshotIds.clear();
         }
         return waiting ? ctx.poll() : PhaseResult.done();
+    }
+
+    /**
+     * The images this build made in {@code region} that its record may not know (made just before a crash or
+     * a lost reply): those tagged with its id; where none is, an own image with the build's exact name,
+     * created since the build started and tagged by no other build. EC2 tags a copy as it is made, but an
+     * EC2 that drops a copy's tags (Moto), or lists a new image under its tag only later, still shows the
+     * name — which the preflight found free in every region, so nobody else made that image.
+     */
+    static List<Image> madeByBuild(BuildContext ctx, String region) {
+        BuildRecord r = ctx.record();
+        Ec2Client ec2 = ctx.ec2(region);
+        List<Image> tagged = ec2.describeImages(b -> b.owners("self").filters(BuildTags.byBuild(r.buildId))
+                .includeDeprecated(true)).images();
+        if (!tagged.isEmpty() || r.imageName == null) {
+            return tagged;
+        }
+        return ec2.describeImages(b -> b.owners("self").filters(f -> f.name("name").values(r.imageName))
+                        .includeDeprecated(true)).images().stream()
+                .filter(i -> i.tags().stream().noneMatch(t -> Tags.BUILD_ID.equals(t.key()) && !r.buildId.equals(t.value())))
+                .filter(i -> createdSince(i, r.startedAt()))
+                .toList();
+    }
+
+    private static boolean createdSince(Image image, java.time.Instant start) {
+        try {
+            return image.creationDate() != null && !java.time.Instant.parse(image.creationDate()).isBefore(start);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     static List<String> describe(BuildContext ctx, String region) {

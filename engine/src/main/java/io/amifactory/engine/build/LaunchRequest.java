@@ -47,7 +47,8 @@ final class LaunchRequest {
                         .httpTokens(inst.imdsV2Required() ? HttpTokensState.REQUIRED : HttpTokensState.OPTIONAL))
                 .tagSpecifications(BuildTags.spec(ResourceType.INSTANCE, BuildTags.instance(ctx)),
                         BuildTags.spec(ResourceType.VOLUME, BuildTags.buildIdOnly(ctx)))
-                .dryRun(dryRun);
+                .dryRun(dryRun)
+                .overrideConfiguration(SingleAttempt.OVERRIDE);
         if (inst.subnet() != null) {
             b.subnetId(inst.subnet());
         }

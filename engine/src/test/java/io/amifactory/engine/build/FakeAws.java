@@ -48,6 +48,11 @@ public final class FakeAws implements ClientSource {
     public String commandStatus = "Success";
     public String automationStatus = "Success";
     public String imageEndState = "available";
+    /**
+     * The next this many DescribeImages calls that filter by a tag list nothing: EC2 shows a new image under a
+     * tag filter only after a while (eventual consistency).
+     */
+    public int tagFilterMisses = 0;
     public List<String> scriptOutput = List.of("installing packages", "nginx installed", "customisation done");
 
     private final Map<String, FakeEc2> ec2 = new LinkedHashMap<>();

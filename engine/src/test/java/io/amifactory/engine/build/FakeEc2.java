@@ -416,6 +416,10 @@ public final class FakeEc2 implements Ec2Client {
                 }
             }
             List<Image> out = new ArrayList<>();
+            if (aws.tagFilterMisses > 0 && req.filters().stream().anyMatch(f -> f.name().startsWith("tag:"))) {
+                aws.tagFilterMisses--;
+                return DescribeImagesResponse.builder().images(out).build();
+            }
             for (Img i : images.values()) {
                 if (i.state.equals("deregistered")) {
                     continue;

@@ -17,7 +17,7 @@ public final class Faults {
         }
     }
 
-    private enum Kind { ERROR, THROTTLE, CRASH_AFTER }
+    private enum Kind { ERROR, THROTTLE, CRASH_AFTER, LOSE_REPLY }
 
     private static final class Fault {
         final String operation;
@@ -57,6 +57,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next call of {@code operation} takes effect, then its reply is lost: the caller sees the connection
+     * close (an {@code SdkClientException} caused by an {@code IOException}, as from the SDK) and cannot tell.
+     */
+    public synchronized Faults loseReply(String operation) {
+        faults.add(new Fault(operation, 0, Kind.LOSE_REPLY, null, 1));
+        return this;
+    }
+
     public synchronized Faults crashAfter(String operation) {
         faults.add(new Fault(operation, 0, Kind.CRASH_AFTER, null, 1));
         return this;
@@ -88,7 +97,7 @@ public final class Faults {
     synchronized void before(String operation, int call, ErrorFactory errors) {
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             Fault f = it.next();
-            if (f.kind == Kind.CRASH_AFTER || !f.applies(operation, call)) {
+            if (f.kind == Kind.CRASH_AFTER || f.kind == Kind.LOSE_REPLY || !f.applies(operation, call)) {
                 continue;
             }
             if (f.remaining != Integer.MAX_VALUE) {
@@ -106,6 +115,12 @@ public final class Faults {
             if (f.kind == Kind.CRASH_AFTER && f.applies(operation, call)) {
                 f.remaining--;
                 throw new SimulatedCrash(operation);
+            }
+            if (f.kind == Kind.LOSE_REPLY && f.applies(operation, call)) {
+                f.remaining--;
+                throw software.amazon.awssdk.core.exception.SdkClientException.create(
+                        "Unable to execute HTTP request: the connection was closed (" + operation + ")",
+                        new java.io.IOException("connection reset"));
             }
         }
     }

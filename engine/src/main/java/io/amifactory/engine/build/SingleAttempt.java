@@ -8,7 +8,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
- * For the calls that create something billable (RunInstances, CreateImage, CopyImage): the SDK retries them
+ * For the calls that create something billable (RunInstances, CreateImage, CopyImage) or run the customer's
+ * script (SSM SendCommand, which takes no client token either): the SDK retries them
  * only when AWS said it did nothing (throttled), never after a dropped connection or a server error, when the
  * call may have been carried out. A blind retry then makes a second instance or image wherever the client
  * token is not honoured, and CreateImage has no token at all (its retry fails with

@@ -101,8 +101,11 @@ final class SsmCommandPhase implements Phase {
         r.commandSent = true;
         ctx.save();
         try {
+            // SendCommand takes no client token: after a lost reply the phase's retry looks the command up by
+            // its comment (above) rather than letting the SDK run the customisation a second time.
             r.commandId = ctx.ssm().sendCommand(b -> b.instanceIds(r.instanceId).documentName(cmd.document())
-                    .comment(comment(r.buildId)).parameters(parameters)).command().commandId();
+                    .comment(comment(r.buildId)).parameters(parameters).overrideConfiguration(SingleAttempt.OVERRIDE))
+                    .command().commandId();
         } catch (SsmException e) {
             if (AwsErrors.hasCode(e, "InvalidInstanceId")) {
                 return PhaseResult.fail("SSM cannot reach " + r.instanceId + ": " + AwsErrors.describe(e)

@@ -67,4 +67,16 @@ class LostRepliesTest {
         assertEquals(BuildStatus.ABORTED, r.status(), h.log());
         h.assertNothingLeft();
     }
+
+    @Test
+    void aLostSendCommandReplyRunsTheCustomisationOnce() {
+        Harness h = new Harness();
+        h.aws.faults.loseReply("sendCommand");
+        BuildResult r = h.run(SsmAndAutomationBuildTest.SSM);
+
+        assertEquals(BuildStatus.SUCCEEDED, r.status(), h.log());
+        assertEquals(1, h.aws.fakeSsm("eu-west-1").commands.size(), "the script ran once: " + h.log());
+        assertTrue(h.log().contains("sent by an earlier attempt"), h.log());
+        assertEquals(List.of(), h.aws.liveInstances());
+    }
 }

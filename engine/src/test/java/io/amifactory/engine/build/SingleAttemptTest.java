@@ -48,4 +48,22 @@ class SingleAttemptTest {
         assertEquals(2, direct.ec2("us-east-1").describeInstances().reservations().stream()
                 .mapToInt(r -> r.instances().size()).sum(), "the throttled launch and the lost one, nothing twice");
     }
+
+    @Test
+    void aLostSendCommandReplyIsNotSentAgainByTheSdk(MotoServer moto, AwsClients direct) {
+        String ami = direct.ec2("us-east-1").describeImages(b -> b.owners("amazon")).images().get(0).imageId();
+        String instance = direct.ec2("us-east-1").runInstances(b -> b.imageId(ami).instanceType(InstanceType.T3_MICRO)
+                .minCount(1).maxCount(1)).instances().get(0).instanceId();
+        try (FaultProxy proxy = FaultProxy.start(moto.endpoint(), FaultPlan.none());
+                AwsClients clients = new AwsClients(proxy.settings())) {
+            proxy.plan(FaultPlan.none().first("ssm:SendCommand", Fault.DROP_AFTER, 1));
+            assertThrows(SdkClientException.class, () -> clients.ssm("us-east-1").sendCommand(b -> b.instanceIds(instance)
+                    .documentName("AWS-RunShellScript").comment("amifactory build test")
+                    .parameters(java.util.Map.of("commands", java.util.List.of("true")))
+                    .overrideConfiguration(SingleAttempt.OVERRIDE)));
+            assertEquals(1, proxy.calls("ssm:SendCommand").size(), "the script is not sent a second time");
+        }
+        assertEquals(1, direct.ssm("us-east-1").listCommands(b -> b.instanceId(instance)).commands().size(),
+                "the lost attempt was carried out once; the build finds it by its comment");
+    }
 }

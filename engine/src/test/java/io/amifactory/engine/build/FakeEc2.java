@@ -334,6 +334,7 @@ public final class FakeEc2 implements Ec2Client {
                 }
                 if (matches(req.filters(), f -> switch (f) {
                     case "instance-state-name" -> List.of(i.state);
+                    case "instance-id" -> List.of(i.id);
                     default -> tagValue(f, i.tags);
                 })) {
                     out.add(Reservation.builder().instances(toInstance(i)).build());

@@ -104,7 +104,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             List<String> kept = i.regions().stream().filter(regions::contains).toList();
             if (!kept.isEmpty()) {
-                out.add(new TrackedImage(i.name(), i.source(), kept, i.roleArn(), i.externalId()));
+                out.add(i.withRegions(kept));
             }
         }
         return out;

@@ -82,8 +82,14 @@ public final class Watcher {
      * (the state file) ends the watch with that error; a failed push check only leaves its messages in the queue.
      */
     public void run() throws InterruptedException {
-        try (QueueListeners queues = new QueueListeners(clients, queueRegion, this::pushed, progress, clock)) {
+        QueueListeners queues = new QueueListeners(clients, queueRegion, this::pushed, progress, clock);
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
             active = queues;
+        }
+        try {
             byQueue.forEach((url, named) -> progress.info("listening to notification queue " + url + " for "
                     + names(named)));
             queues.listenTo(byQueue.keySet());
@@ -93,20 +99,19 @@ public final class Watcher {
                 check(images, Via.POLL, null);
             }
         } finally {
-            if (!stopped) {
-                stop();
-            }
+            stop(); // closes the listeners, keeping their last statuses
         }
     }
 
     /** Ends {@link #run()} after the check under way, if any; safe from any thread. */
     public synchronized void stop() {
+        stopped = true;
         QueueListeners queues = active;
-        if (queues != null && !stopped) {
+        active = null;
+        if (queues != null) {
             lastStatuses = queues.statuses().stream().map(QueueStatus::stopped).toList();
             queues.close();
         }
-        stopped = true;
         synchronized (wake) {
             wake.notifyAll();
         }
@@ -115,7 +120,7 @@ public final class Watcher {
     /** Each queue's status: live while running, as it was at the end afterwards. */
     public List<QueueStatus> queueStatuses() {
         QueueListeners queues = active;
-        return queues != null && !stopped ? queues.statuses() : lastStatuses;
+        return queues != null ? queues.statuses() : lastStatuses;
     }
 
     /** A batch of messages from {@code queueUrl}: check the images that name it, now. */

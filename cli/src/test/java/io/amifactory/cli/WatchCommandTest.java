@@ -10,28 +10,22 @@ import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
 import io.amifactory.engine.testkit.FaultPlan;
 import io.amifactory.engine.testkit.FaultProxy;
+import io.amifactory.engine.testkit.Eventually;
 import io.amifactory.engine.testkit.MotoExtension;
+import io.amifactory.engine.testkit.SnsToSqs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
@@ -47,7 +41,7 @@ class WatchCommandTest {
 
     @TempDir
     Path dir;
-    private SnsClient sns;
+    private SnsToSqs sns;
     private String release1;
     private String release2;
 
@@ -81,9 +75,7 @@ class WatchCommandTest {
         // The CLI takes credentials from the SDK chain; system properties are part of it and keep tests hermetic.
         System.setProperty("aws.accessKeyId", "testing");
         System.setProperty("aws.secretAccessKey", "testing");
-        sns = SnsClient.builder().endpointOverride(moto.endpoint()).region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .build();
+        sns = SnsToSqs.on(moto, REGION);
         release1 = aws.ssm(REGION).getParameter(b -> b.name(X86)).parameter().value();
         release2 = aws.ssm(REGION).getParameter(b -> b.name(ARM)).parameter().value();
         aws.ssm(REGION).putParameter(b -> b.name("/up/os").value(release1).type(ParameterType.STRING));
@@ -95,35 +87,6 @@ class WatchCommandTest {
         sns.close();
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
-    }
-
-    /** A queue subscribed to a new topic; returns {queue URL, topic ARN}. */
-    private String[] subscribedQueue(SqsClient sqs, String name) {
-        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
-        String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String topic = sns.createTopic(b -> b.name(name + "-topic")).topicArn();
-        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn));
-        return new String[] {url, topic};
-    }
-
-    private static int messagesLeft(SqsClient sqs, String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-                .attributes();
-        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
-
-    /** Waits (at most two minutes: a broken watch fails the test instead of hanging it) until it holds. */
-    private static void await(String what, Supplier<Boolean> condition, Supplier<String> context) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            if (condition.get()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("never happened: " + what + "\n" + context.get());
     }
 
     private Path config(String yaml) throws Exception {
@@ -147,16 +110,16 @@ class WatchCommandTest {
     void aPublishMakesWatchReportTheReleaseAtOnceAndRepeatedOrGarbledMessagesReportNothing(MotoServer moto, AwsClients aws)
             throws Exception {
         SqsClient sqs = aws.sqs(REGION);
-        String[] q = subscribedQueue(sqs, "al2023-updates");
+        SnsToSqs.Subscription q = sns.subscribedQueue(sqs, "al2023-updates");
         Path cfg = config("images:\n  - name: os\n    parameter: /up/os\n    regions: [us-east-1]\n"
-                + "    notificationQueue: " + q[0] + "\n");
+                + "    notificationQueue: " + q.queueUrl() + "\n");
         Running w = new Running("watch", "--config", cfg.toString(), "--state", dir.resolve("state.json").toString(),
                 "--endpoint-url", moto.endpoint().toString(), "--json", "--interval", "1h");
-        await("the baseline is recorded", () -> state().contains(release1), w.err::toString);
+        Eventually.await("the baseline is recorded", () -> state().contains(release1), w.err::toString);
 
         aws.ssm(REGION).putParameter(b -> b.name("/up/os").value(release2).type(ParameterType.STRING).overwrite(true));
-        sns.publish(b -> b.topicArn(q[1]).message("{\"v1\":{\"Message\":\"A new version of the al2023 has been released.\"}}"));
-        await("the release is printed", () -> w.out.toString().contains(release2), w.err::toString);
+        sns.publish(q, "{\"v1\":{\"Message\":\"A new version of the al2023 has been released.\"}}");
+        Eventually.await("the release is printed", () -> w.out.toString().contains(release2), w.err::toString);
         List<String> lines = w.outLines();
         assertEquals(1, lines.size(), w.out.toString());
         JsonNode event = Json.MAPPER.readTree(lines.get(0));
@@ -164,17 +127,17 @@ class WatchCommandTest {
         assertEquals(release2, event.get("imageId").asText());
         assertEquals(release1, event.get("previousImageId").asText());
         assertEquals(release2, event.get("v1").get("image").get("image_id").asText(), "seed 004's event, as check prints it");
-        assertTrue(w.err.toString().contains("notification queue " + q[0] + ": 1 message(s); checking os"), w.err.toString());
-        await("the message is deleted", () -> messagesLeft(sqs, q[0]) == 0, w.err::toString);
+        assertTrue(w.err.toString().contains("notification queue " + q.queueUrl() + ": 1 message(s); checking os"), w.err.toString());
+        Eventually.await("the message is deleted", () -> SnsToSqs.messagesLeft(sqs, q.queueUrl()) == 0, w.err::toString);
 
-        sns.publish(b -> b.topicArn(q[1]).message("{\"v1\":{\"Message\":\"A new version of the al2023 has been released.\"}}"));
-        sqs.sendMessage(b -> b.queueUrl(q[0]).messageBody("\u00ff garbled {{{ not json"));
-        await("both are handled and deleted", () -> messagesLeft(sqs, q[0]) == 0
+        sns.publish(q, "{\"v1\":{\"Message\":\"A new version of the al2023 has been released.\"}}");
+        sqs.sendMessage(b -> b.queueUrl(q.queueUrl()).messageBody("\u00ff garbled {{{ not json"));
+        Eventually.await("both are handled and deleted", () -> SnsToSqs.messagesLeft(sqs, q.queueUrl()) == 0
                 && count(w.err.toString(), "message(s); checking os") >= 2, w.err::toString);
         assertEquals(1, w.outLines().size(), "nothing more is reported: " + w.out);
 
         assertEquals(ExitCode.STOPPED, w.stop());
-        assertTrue(w.err.toString().contains("notification queue " + q[0] + ": "), w.err.toString());
+        assertTrue(w.err.toString().contains("notification queue " + q.queueUrl() + ": "), w.err.toString());
         assertTrue(w.err.toString().trim().endsWith("amifactory watch: stopped"), w.err.toString());
     }
 
@@ -182,21 +145,21 @@ class WatchCommandTest {
     void aQueueThatIsGoneIsNamedWithItsReasonWhilePollingAndTheOtherQueuesGoOn(MotoServer moto, AwsClients aws)
             throws Exception {
         SqsClient sqs = aws.sqs(REGION);
-        String[] q = subscribedQueue(sqs, "vendor-updates");
+        SnsToSqs.Subscription q = sns.subscribedQueue(sqs, "vendor-updates");
         String gone = moto.endpoint() + "/123456789012/deleted-long-ago";
         Path cfg = config("images:\n"
                 + "  - {name: os, parameter: /up/os, regions: [us-east-1], notificationQueue: " + gone + "}\n"
-                + "  - {name: other, parameter: /up/other, regions: [us-east-1], notificationQueue: " + q[0] + "}\n");
+                + "  - {name: other, parameter: /up/other, regions: [us-east-1], notificationQueue: " + q.queueUrl() + "}\n");
         Running w = new Running("watch", "--config", cfg.toString(), "--state", dir.resolve("state.json").toString(),
                 "--endpoint-url", moto.endpoint().toString(), "--interval", "1h");
-        await("the gone queue is reported", () -> w.err.toString().contains("notification queue " + gone
+        Eventually.await("the gone queue is reported", () -> w.err.toString().contains("notification queue " + gone
                 + ": the queue does not exist (AWS.SimpleQueueService.NonExistentQueue"), w.err::toString);
-        await("the poll went on", () -> state().contains("\"os\"") && state().contains("\"other\""), w.err::toString);
+        Eventually.await("the poll went on", () -> state().contains("\"os\"") && state().contains("\"other\""), w.err::toString);
         assertTrue(w.thread.isAlive(), "still watching");
 
         aws.ssm(REGION).putParameter(b -> b.name("/up/other").value(release2).type(ParameterType.STRING).overwrite(true));
-        sns.publish(b -> b.topicArn(q[1]).message("new vendor image"));
-        await("the release is printed", () -> w.out.toString().contains(release2), w.err::toString);
+        sns.publish(q, "new vendor image");
+        Eventually.await("the release is printed", () -> w.out.toString().contains(release2), w.err::toString);
         List<String> lines = w.outLines();
         assertTrue(lines.get(0).matches("DETECTED\\s+VIA\\s+IMAGE\\s+REGION\\s+AMI ID\\s+PREVIOUS\\s+AMI NAME"), lines.get(0));
         assertTrue(lines.get(1).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+push\\s+other\\s+us-east-1\\s+" + release2 + "\\s+"
@@ -215,10 +178,10 @@ class WatchCommandTest {
                     + url + "}\n");
             Running w = new Running("watch", "--config", cfg.toString(), "--state", dir.resolve("state.json").toString(),
                     "--endpoint-url", proxy.endpoint().toString(), "--interval", "1h");
-            await("the denial is reported", () -> w.err.toString().contains("notification queue " + url
+            Eventually.await("the denial is reported", () -> w.err.toString().contains("notification queue " + url
                     + ": access denied: the factory's credentials need sqs:ReceiveMessage, sqs:DeleteMessage and "
                     + "sqs:GetQueueAttributes on it (AccessDenied"), w.err::toString);
-            await("the poll went on", () -> state().contains(release1), w.err::toString);
+            Eventually.await("the poll went on", () -> state().contains(release1), w.err::toString);
             assertEquals(ExitCode.STOPPED, w.stop());
         }
     }
@@ -256,21 +219,12 @@ class WatchCommandTest {
     void sigtermStopsTheWatchAfterItsCheckWithExitCode143(MotoServer moto) throws Exception {
         Path cfg = config("images:\n  - {name: os, parameter: /up/os, regions: [us-east-1]}\n");
         Path stderr = dir.resolve("child-stderr.txt");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), AmiFactory.class.getName(), "watch", "--config",
-                cfg.toString(), "--state", dir.resolve("state.json").toString(), "--endpoint-url",
-                moto.endpoint().toString(), "--interval", "1h"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile())
+        ProcessBuilder pb = ChildCli.of(dir, List.of("watch", "--config", cfg.toString(), "--state",
+                dir.resolve("state.json").toString(), "--endpoint-url", moto.endpoint().toString(), "--interval", "1h"))
                 .redirectOutput(dir.resolve("child-stdout.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
-        pb.environment().put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
-        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         Process p = pb.start();
         try {
-            await("the child checked once", () -> state().contains(release1), () -> read(stderr));
+            Eventually.await("the child checked once", () -> state().contains(release1), () -> read(stderr));
             p.destroy(); // SIGTERM, as a service manager stops it; Ctrl-C (SIGINT) takes the same path with 130
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "it stops");
             assertEquals(143, p.exitValue(), read(stderr));

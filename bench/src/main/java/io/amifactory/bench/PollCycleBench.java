@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * One poll cycle of many tracked images in many regions against in-memory EC2/SSM fakes that add a
- * fixed latency to every call: how many calls the cycle makes against the R×(⌈P/10⌉+F) limit, and how
- * long it takes. Options: {@code --images N --regions R --latency-ms L --parallelism T}.
+ * fixed latency to every call: how many calls the cycle makes against R×(⌈P/10⌉+F) (one call per distinct
+ * filter query; queries that differ only in name patterns now share calls), and how long it takes. Options: {@code --images N --regions R --latency-ms L --parallelism T}.
  */
 final class PollCycleBench {
     private PollCycleBench() {
@@ -36,8 +36,9 @@ final class PollCycleBench {
 
         Path dir = Files.createTempDirectory("amifactory-bench");
         Tracker tracker = new Tracker(aws, new Ledger(dir.resolve("state.json")), line -> { }, Clock.systemUTC(), parallelism);
-        System.out.printf("| cycle | tracked images | regions | P | F | latency | parallelism | calls | limit R×(⌈P/10⌉+F) | wall time |%n");
-        System.out.printf("|---|---|---|---|---|---|---|---|---|---|%n");
+        System.out.printf("| cycle | tracked images | regions | P | F | latency | parallelism | calls | DescribeImages "
+                + "per region | R×(⌈P/10⌉+F), one call per distinct query | wall time |%n");
+        System.out.printf("|---|---|---|---|---|---|---|---|---|---|---|%n");
         for (String cycle : List.of("first (baseline)", "steady state")) {
             aws.log.clear();
             long t0 = System.nanoTime();
@@ -46,8 +47,9 @@ final class PollCycleBench {
             if (report.anyError() || report.results().size() != tracked.size() * regions.size()) {
                 throw new IllegalStateException("the benchmark cycle did not resolve every pair");
             }
-            System.out.printf("| %s | %d | %d | %d | %d | %d ms | %d | %d | %d | %.1f s |%n", cycle, images,
-                    regions.size(), parameters, distinctQueries, latencyMs, parallelism, aws.log.size(), limit, seconds);
+            System.out.printf("| %s | %d | %d | %d | %d | %d ms | %d | %d | %d | %d | %.1f s |%n", cycle, images,
+                    regions.size(), parameters, distinctQueries, latencyMs, parallelism, aws.log.size(),
+                    aws.log.count("describeImages") / regions.size(), limit, seconds);
         }
         long perJob = (long) images * regions.size();
         System.out.printf("%nOne DescribeImages or GetParameter per tracked image and region (what a per-job, per-image "

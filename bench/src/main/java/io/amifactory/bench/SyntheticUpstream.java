@@ -57,7 +57,8 @@ final class SyntheticUpstream {
         }
     }
 
-    /** R×(⌈P/10⌉+F): the fewest calls that can answer one cycle over every image. */
+    /** R×(⌈P/10⌉+F): one call per ten parameters and per distinct filter query, in every region (before name
+     * patterns were merged, the fewest calls that could answer one cycle). */
     long limit() {
         return (long) regions.size() * ((parameters + 9) / 10 + distinctQueries);
     }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             CheckCommand.class,
+            WatchCommand.class,
             BuildCommand.class,
             ReapCommand.class,
             ShareCommand.class, PruneCommand.class, LatestCommand.class,
@@ -71,6 +72,6 @@ public final class AmiFactory implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, build, share, prune, latest, reap)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, watch, build, share, prune, latest, reap)");
     }
 }

@@ -7,10 +7,8 @@ import io.amifactory.engine.track.Ledger;
 import io.amifactory.engine.track.ReleaseEvent;
 import io.amifactory.engine.track.TrackedImage;
 import io.amifactory.engine.track.TrackedImagesFile;
-import io.amifactory.engine.track.TrackedImagesLoader;
 import io.amifactory.engine.track.Tracker;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,17 +32,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "Tracked images, YAML or JSON (seed 004's tracked_images format or ours; docs/tracking.md).")
-    Path config;
-
-    @Option(names = "--state", paramLabel = "FILE",
-            description = "State file. Default: ~/.amifactory/state.json (~/.amifactory/sandbox-state.json with --sandbox).")
-    Path state;
-
-    @Option(names = "--region", paramLabel = "R",
-            description = "Check only these regions; also the regions of images that name none. Repeatable.")
-    List<String> regions = new ArrayList<>();
+    @Mixin
+    TrackingOptions tracking;
 
     @Option(names = "--json", description = "Print {\"results\":[...],\"events\":[...]} instead of a table.")
     boolean json;
@@ -53,28 +42,14 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrackedImagesFile file = TrackedImagesLoader.load(config);
-        for (String r : regions) {
-            String problem = io.amifactory.engine.aws.RegionNames.problem(r);
-            if (problem != null) {
-                throw new UsageException("--region: " + problem);
-            }
-        }
+        TrackedImagesFile file = tracking.load();
         try (AwsOptions closing = aws) {
-            List<String> defaults = file.defaultRegions().isEmpty() ? aws.defaultRegions(regions) : file.defaultRegions();
-            List<TrackedImage> images = restrictToRegions(file.images(), defaults);
-            if (!regions.isEmpty()) {
-                defaults = defaults.stream().filter(regions::contains).toList();
-            }
-            for (TrackedImage image : images) {
-                if (image.regions().isEmpty() && defaults.isEmpty()) {
-                    throw new UsageException("no region for tracked image '" + image.name() + "': list regions in "
-                            + config + ", pass --region, or set AWS_REGION / a profile region");
-                }
-            }
+            TrackingOptions.Plan plan = tracking.plan(file, aws);
+            List<TrackedImage> images = plan.images();
+            List<String> defaults = plan.defaultRegions();
             var clients = aws.clients();
             clients.verifyCredentials();
-            Tracker tracker = new Tracker(clients, new Ledger(stateFile()), line -> {
+            Tracker tracker = new Tracker(clients, new Ledger(tracking.stateFile(aws)), line -> {
                 err.println(line);
                 err.flush();
             });
@@ -89,33 +64,6 @@ public final class CheckCommand implements Callable<Integer> {
             report.events().forEach(e -> tracker.acknowledge(e.id()));
             return report.anyError() ? ExitCode.PARTIAL : ExitCode.OK;
         }
-    }
-
-    /** With --region, an image that lists regions is checked only in those it shares with --region. */
-    private List<TrackedImage> restrictToRegions(List<TrackedImage> images, List<String> defaults) {
-        if (regions.isEmpty()) {
-            return images;
-        }
-        List<TrackedImage> out = new ArrayList<>();
-        for (TrackedImage i : images) {
-            if (i.regions().isEmpty()) {
-                out.add(i);
-                continue;
-            }
-            List<String> kept = i.regions().stream().filter(regions::contains).toList();
-            if (!kept.isEmpty()) {
-                out.add(new TrackedImage(i.name(), i.source(), kept, i.roleArn(), i.externalId()));
-            }
-        }
-        return out;
-    }
-
-    private Path stateFile() {
-        if (state != null) {
-            return state;
-        }
-        return Path.of(System.getProperty("user.home"), ".amifactory",
-                aws.sandbox() ? "sandbox-state.json" : "state.json");
     }
 
     static void printTable(PrintWriter out, CheckReport report) {

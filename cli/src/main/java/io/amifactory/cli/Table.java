@@ -17,11 +17,16 @@ final class Table {
             }
         }
         for (String[] row : rows) {
-            StringBuilder b = new StringBuilder();
-            for (int c = 0; c < columns; c++) {
-                b.append(c == columns - 1 ? row[c] : String.format("%-" + width[c] + "s  ", row[c]));
-            }
-            out.println(b.toString().stripTrailing());
+            out.println(line(width, row));
         }
+    }
+
+    /** One row with these column widths, for tables printed a line at a time. */
+    static String line(int[] width, String... row) {
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < row.length; c++) {
+            b.append(c == row.length - 1 ? row[c] : String.format("%-" + width[c] + "s  ", row[c]));
+        }
+        return b.toString().stripTrailing();
     }
 }

@@ -18,7 +18,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -115,17 +114,7 @@ class CheckKillTest {
 
     /** The CLI in its own JVM; its standard output is a pipe this test does not read. */
     private Process child() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), AmiFactory.class.getName()));
-        cmd.addAll(args());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("child-stderr.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
-        pb.environment().put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
-        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        return pb.start();
+        return ChildCli.of(dir, args()).start();
     }
 
     private static void kill9(Process p) throws InterruptedException {

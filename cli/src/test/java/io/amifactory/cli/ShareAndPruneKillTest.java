@@ -83,18 +83,7 @@ class ShareAndPruneKillTest {
     }
 
     private Process child(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), AmiFactory.class.getName()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("child-stderr.txt").toFile())
-                .redirectOutput(dir.resolve("child-stdout.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-        pb.environment().put("AWS_ACCESS_KEY_ID", "testing");
-        pb.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
-        pb.environment().put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
-        pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
-        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        return pb.start();
+        return ChildCli.of(dir, args).redirectOutput(dir.resolve("child-stdout.txt").toFile()).start();
     }
 
     /**

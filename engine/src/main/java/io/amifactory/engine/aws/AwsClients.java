@@ -18,6 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -107,6 +108,11 @@ public final class AwsClients implements ClientSource, AutoCloseable {
     @Override
     public KmsClient kms(String region) {
         return cached("kms", region, () -> configure(KmsClient.builder(), region, credentials).build());
+    }
+
+    @Override
+    public SqsClient sqs(String region) {
+        return cached("sqs", region, () -> configure(SqsClient.builder(), region, credentials).build());
     }
 
     public StsClient sts(String region) {

@@ -3,6 +3,7 @@ package io.amifactory.engine.aws;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -19,6 +20,11 @@ public interface ClientSource {
     /** KMS, to tell AWS-managed keys from customer keys (sharing encrypted AMIs). Fakes need not have it. */
     default KmsClient kms(String region) {
         throw new UnsupportedOperationException("this ClientSource has no KMS client");
+    }
+
+    /** SQS, for tracked images' notification queues. Fakes need not have it. */
+    default SqsClient sqs(String region) {
+        throw new UnsupportedOperationException("this ClientSource has no SQS client");
     }
 
     /** Clients acting as another role (assumed from these credentials); a blank role returns this. */

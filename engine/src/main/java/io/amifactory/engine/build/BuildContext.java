@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** What a phase sees: the spec, the record, clients, the clock, progress, and the polling back-off. */
@@ -85,12 +87,26 @@ final class BuildContext {
 
     // ---- polling
 
-    PhaseResult poll() {
-        return PhaseResult.pollAfter(backoff(QUICK_CAP));
+    /**
+     * The build instance as of the current {@linkplain SharedPolls tick}, read afresh at a phase's first look;
+     * null when EC2 does not list it.
+     */
+    Instance instance() {
+        return services.polls().instance(ec2(), record.region, record.instanceId, now(), record.polls == 0);
     }
 
-    PhaseResult pollSlowly() {
-        return PhaseResult.pollAfter(backoff(SLOW_CAP));
+    /** An image as of the current tick (afresh at a phase's first look); null when EC2 does not list it. */
+    Image image(String region, String imageId) {
+        return services.polls().image(ec2(region), region, imageId, now(), record.polls == 0);
+    }
+
+    /** Look again at the next shared tick: within 15 s, in step with every other build of the process. */
+    PhaseResult pollAtTick() {
+        return PhaseResult.pollAfter(SharedPolls.untilNextTick(now()));
+    }
+
+    PhaseResult poll() {
+        return PhaseResult.pollAfter(backoff(QUICK_CAP));
     }
 
     /** 5 s, 7.5 s, 11 s, ... up to the cap, counted from the phase's (or cleanup's) first poll. */

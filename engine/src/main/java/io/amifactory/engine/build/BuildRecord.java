@@ -77,6 +77,9 @@ public final class BuildRecord implements Serializable {
 
     // customisation progress
     List<String> consoleTail = new ArrayList<>();
+    /** When the console was last read, and the instance's state then: the next read is due on a change. */
+    String consoleReadAt;
+    String consoleState;
     boolean customisationStarted;
     Integer exitCode;
     String stoppedSeenAt;

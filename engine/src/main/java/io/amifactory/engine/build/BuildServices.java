@@ -31,4 +31,9 @@ public record BuildServices(ClientSource clients, SourceResolver sources, BuildS
     public BuildServices withStore(BuildRecordStore store) {
         return new BuildServices(clients, sources, sharer, store);
     }
+
+    /** The instance and image polls this build shares with every other build on the same clients. */
+    public SharedPolls polls() {
+        return SharedPolls.of(clients);
+    }
 }

@@ -12,8 +12,14 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  * log. The wrapper's exit marker decides: 0 goes on, anything else fails the build. An instance that stops
  * without a marker fails the build unless the spec says {@code completion: stop}; the console is given a
  * grace period first, because EC2 posts console output with a delay.
+ *
+ * <p>The instance state comes from the {@linkplain SharedPolls shared polls} at every tick. The console, which
+ * is one call per build, is read when that state says the customisation may have ended (the wrapper powers
+ * the instance off after writing its marker), and otherwise every {@link #CONSOLE_EVERY} for the live log.
  */
 final class ConsoleCustomisationPhase implements Phase {
+    /** How often the console is read while the instance runs: how late a line of output may show. */
+    static final Duration CONSOLE_EVERY = Duration.ofSeconds(60);
     /** How long after the instance stopped a missing marker may still show up in the console output. */
     static final Duration MARKER_GRACE = Duration.ofMinutes(2);
     /** How long a just-launched instance may be unknown to DescribeInstances (eventual consistency). */
@@ -27,11 +33,11 @@ final class ConsoleCustomisationPhase implements Phase {
     @Override
     public PhaseResult run(BuildContext ctx) {
         BuildRecord r = ctx.record();
-        Instance instance = Instances.describe(ctx.ec2(), r.instanceId);
+        Instance instance = ctx.instance();
         String state = Instances.state(instance);
         if (state == null) {
             if (ctx.now().isBefore(r.instant(r.phaseStartedAt).plus(VISIBILITY_GRACE))) {
-                return ctx.poll();
+                return ctx.pollAtTick();
             }
             return PhaseResult.fail("the build instance " + r.instanceId + " has disappeared");
         }
@@ -40,10 +46,14 @@ final class ConsoleCustomisationPhase implements Phase {
                     + "finished" + reason(instance));
         }
         if (state.equals("pending")) {
-            return ctx.poll();
+            return ctx.pollAtTick();
         }
         boolean stopped = state.equals("stopped");
-        readConsole(ctx, stopped);
+        if (consoleDue(r, state, ctx.now())) {
+            readConsole(ctx, stopped);
+            r.consoleReadAt = ctx.now().toString();
+            r.consoleState = state;
+        }
 
         if (r.exitCode != null) {
             if (r.exitCode != 0) {
@@ -54,7 +64,7 @@ final class ConsoleCustomisationPhase implements Phase {
             return PhaseResult.done();
         }
         if (!stopped) {
-            return ctx.poll();
+            return ctx.pollAtTick();
         }
         BuildSpec.Completion completion = completion(ctx.spec());
         if (completion == BuildSpec.Completion.STOP) {
@@ -65,16 +75,31 @@ final class ConsoleCustomisationPhase implements Phase {
             r.stoppedSeenAt = ctx.now().toString();
             ctx.info("the instance has stopped; waiting up to " + MARKER_GRACE.toMinutes()
                     + " min for the console output to show the exit status");
-            return ctx.poll();
+            return ctx.pollAtTick();
         }
         Instant stoppedAt = r.instant(r.stoppedSeenAt);
         if (ctx.now().isBefore(stoppedAt.plus(MARKER_GRACE))) {
-            return ctx.poll();
+            return ctx.pollAtTick();
         }
         return PhaseResult.fail("the instance stopped without reporting an exit status on its console"
                 + (r.customisationStarted ? " (the customisation started)" : " (the customisation never started: "
                         + "is cloud-init on the image, and does it run user data scripts?)")
                 + "; set completion: stop if the instance's console cannot be read");
+    }
+
+    /**
+     * First sight of the running instance, a state other than at the last read (it powered off: the marker
+     * should be there), a stopped instance still without its marker (EC2 posts console output late), or the
+     * live log's cadence.
+     */
+    static boolean consoleDue(BuildRecord r, String state, Instant now) {
+        if (r.consoleReadAt == null || !state.equals(r.consoleState)) {
+            return true;
+        }
+        if (state.equals("stopped")) {
+            return true;
+        }
+        return !now.isBefore(r.instant(r.consoleReadAt).plus(CONSOLE_EVERY));
     }
 
     private static void readConsole(BuildContext ctx, boolean finished) {

@@ -67,7 +67,7 @@ final class CopyImagesPhase implements Phase {
         for (BuildSpec.Copy copy : spec.copies()) {
             BuildRecord.RegionImage image = r.image(copy.region());
             if (!image.available) {
-                Image found = WaitImagePhase.describe(ctx, copy.region(), image.imageId);
+                Image found = ctx.image(copy.region(), image.imageId);
                 if (found == null) {
                     waiting.add(copy.region());
                     continue;
@@ -86,7 +86,7 @@ final class CopyImagesPhase implements Phase {
         if (waiting.isEmpty()) {
             return PhaseResult.done();
         }
-        return ctx.pollSlowly();
+        return ctx.pollAtTick();
     }
 
     @Override

@@ -19,7 +19,7 @@ final class StopInstancePhase implements Phase {
         if (ctx.spec().image().noReboot()) {
             return PhaseResult.done();
         }
-        Instance instance = Instances.describe(ctx.ec2(), r.instanceId);
+        Instance instance = ctx.instance();
         String state = Instances.state(instance);
         if (state == null || Instances.GONE.contains(state)) {
             return PhaseResult.fail("the build instance " + r.instanceId + " was terminated before it could be imaged");
@@ -34,10 +34,10 @@ final class StopInstancePhase implements Phase {
                     r.stopRequested = true;
                     ctx.info("stopping " + r.instanceId + " before imaging it");
                 }
-                return ctx.poll();
+                return ctx.pollAtTick();
             }
             default -> {
-                return ctx.poll();
+                return ctx.pollAtTick();
             }
         }
     }

@@ -1,9 +1,6 @@
 package io.amifactory.engine.build;
 
-import io.amifactory.engine.aws.AwsErrors;
 import java.time.Duration;
-import java.util.List;
-import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Image;
 
 /** Waits until the build region's image is available and records its snapshots. */
@@ -19,10 +16,10 @@ final class WaitImagePhase implements Phase {
     public PhaseResult run(BuildContext ctx) {
         BuildRecord r = ctx.record();
         BuildRecord.RegionImage image = r.image(r.region);
-        Image found = describe(ctx, r.region, image.imageId);
+        Image found = ctx.image(r.region, image.imageId);
         if (found == null) {
             if (ctx.now().isBefore(r.instant(r.phaseStartedAt).plus(VISIBILITY_GRACE))) {
-                return ctx.poll();
+                return ctx.pollAtTick();
             }
             return PhaseResult.fail("the image " + image.imageId + " has disappeared");
         }
@@ -47,21 +44,9 @@ final class WaitImagePhase implements Phase {
             return PhaseResult.done();
         }
         if ("pending".equals(state)) {
-            return ctx.pollSlowly();
+            return ctx.pollAtTick();
         }
         String why = found.stateReason() == null ? "" : ": " + found.stateReason().message();
         return PhaseResult.fail("the image " + image.imageId + " in " + region + " is " + state + why);
-    }
-
-    static Image describe(BuildContext ctx, String region, String imageId) {
-        try {
-            List<Image> images = ctx.ec2(region).describeImages(b -> b.imageIds(imageId).includeDeprecated(true)).images();
-            return images.isEmpty() ? null : images.get(0);
-        } catch (Ec2Exception e) {
-            if (AwsErrors.isNotFound(e)) {
-                return null;
-            }
-            throw e;
-        }
     }
 }

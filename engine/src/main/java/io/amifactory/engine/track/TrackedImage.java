@@ -6,9 +6,12 @@ import java.util.regex.Pattern;
 
 /**
  * An upstream image the factory watches: a unique name, where its current AMI comes from, the regions
- * to watch it in (empty = the caller's defaults), and an optional role to read it as (another account).
+ * to watch it in (empty = the caller's defaults), an optional role to read it as (another account), and an
+ * optional SQS queue whose messages say "look now" (subscribed to the upstream's release topic; the AMI still
+ * comes from the source, never from a message).
  */
-public record TrackedImage(String name, ImageSource source, List<String> regions, String roleArn, String externalId) {
+public record TrackedImage(String name, ImageSource source, List<String> regions, String roleArn, String externalId,
+        String notificationQueue) {
     /** Letters, digits, '.', '_', '-'; it appears in tags, file names and Jenkins URLs. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
@@ -18,7 +21,16 @@ public record TrackedImage(String name, ImageSource source, List<String> regions
         regions = regions == null ? List.of() : List.copyOf(regions);
     }
 
+    public TrackedImage(String name, ImageSource source, List<String> regions, String roleArn, String externalId) {
+        this(name, source, regions, roleArn, externalId, null);
+    }
+
     public TrackedImage(String name, ImageSource source, List<String> regions) {
-        this(name, source, regions, null, null);
+        this(name, source, regions, null, null, null);
+    }
+
+    /** The same image in other regions (everything else kept). */
+    public TrackedImage withRegions(List<String> regions) {
+        return new TrackedImage(name, source, regions, roleArn, externalId, notificationQueue);
     }
 }

@@ -1,5 +1,6 @@
 package io.amifactory.engine.track;
 
+import io.amifactory.engine.aws.QueueUrls;
 import io.amifactory.engine.aws.RegionNames;
 import io.amifactory.engine.aws.RoleArns;
 import io.amifactory.engine.input.InputException;
@@ -18,9 +19,11 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>seed 004's files as written: {@code images: [{Name, ParameterPath} | {Name, Filters}]}, where
- *       {@code Filters} is Python-literal text ({@link SeedFilterText}) or a list of {Name, Values} maps;
+ *       {@code Filters} is Python-literal text ({@link SeedFilterText}) or a list of {Name, Values} maps, plus
+ *       an optional {@code NotificationQueue} of ours;
  *   <li>the native format: {@code defaults: {regions, roleArn, externalId}} and
- *       {@code images: [{name, parameter | filters, owners, includeDeprecated, regions, roleArn, externalId}]}.
+ *       {@code images: [{name, parameter | filters, owners, includeDeprecated, regions, roleArn, externalId,
+ *       notificationQueue}]}.
  * </ul>
  *
  * An entry is read in seed 004's format when its keys are capitalised. Every problem is an
@@ -30,8 +33,9 @@ public final class TrackedImagesLoader {
     private static final Set<String> TOP_KEYS = Set.of("images", "defaults");
     private static final Set<String> DEFAULT_KEYS = Set.of("regions", "roleArn", "externalId");
     private static final Set<String> NATIVE_KEYS = Set.of("name", "parameter", "filters", "owners",
-            "includeDeprecated", "regions", "roleArn", "externalId");
-    private static final Set<String> SEED_KEYS = Set.of("Name", "ParameterPath", "Filters");
+            "includeDeprecated", "regions", "roleArn", "externalId", "notificationQueue");
+    /** Seed 004's keys, and ours in its style: NotificationQueue. */
+    private static final Set<String> SEED_KEYS = Set.of("Name", "ParameterPath", "Filters", "NotificationQueue");
     private static final Set<String> SEED_FILTER_KEYS = Set.of("Name", "Values");
 
     /** SSM parameter names: letters, digits and {@code _.-/}; hierarchical ones start with '/'. */
@@ -72,7 +76,8 @@ public final class TrackedImagesLoader {
         for (InputNode entry : images.asList()) {
             TrackedImage image = isSeedEntry(entry) ? seedEntry(entry) : nativeEntry(entry);
             if (image.roleArn() == null && defaultRole != null) {
-                image = new TrackedImage(image.name(), image.source(), image.regions(), defaultRole, defaultExternalId);
+                image = new TrackedImage(image.name(), image.source(), image.regions(), defaultRole, defaultExternalId,
+                        image.notificationQueue());
             }
             Integer firstLine = seen.putIfAbsent(image.name(), entry.line());
             if (firstLine != null) {
@@ -90,6 +95,12 @@ public final class TrackedImagesLoader {
      */
     public static TrackedImage validate(String name, ImageSource source, List<String> regions, String roleArn,
             String externalId) {
+        return validate(name, source, regions, roleArn, externalId, null);
+    }
+
+    /** As above, with a notification queue URL (blank: none). */
+    public static TrackedImage validate(String name, ImageSource source, List<String> regions, String roleArn,
+            String externalId, String notificationQueue) {
         String checkedName = name(name, "name");
         if (source == null) {
             throw new InputException("", 0, "source", "give a parameter path or filters");
@@ -114,7 +125,11 @@ public final class TrackedImagesLoader {
         if (roleArn != null && !roleArn.isBlank() && !RoleArns.isValid(roleArn.trim())) {
             throw new InputException("", 0, "roleArn", RoleArns.problem(roleArn));
         }
-        return new TrackedImage(checkedName, source, checkedRegions, blankToNull(roleArn), blankToNull(externalId));
+        String queue = blankToNull(notificationQueue);
+        if (queue != null && QueueUrls.problem(queue) != null) {
+            throw new InputException("", 0, "notificationQueue", QueueUrls.problem(queue));
+        }
+        return new TrackedImage(checkedName, source, checkedRegions, blankToNull(roleArn), blankToNull(externalId), queue);
     }
 
     /** Reads seed 004's Filters text (for the Jenkins import form too). */
@@ -137,7 +152,7 @@ public final class TrackedImagesLoader {
         if (source == null) {
             source = path != null ? new ImageSource.Parameter(parameterPath(path)) : seedFilters(filters);
         }
-        return new TrackedImage(name, source, List.of());
+        return new TrackedImage(name, source, List.of(), null, null, queueUrl(entry.get("NotificationQueue")));
     }
 
     private static TrackedImage nativeEntry(InputNode entry) {
@@ -166,7 +181,7 @@ public final class TrackedImagesLoader {
             source = new ImageSource.Filters(nativeFilters(filters), owners, deprecated != null && deprecated.asBoolean());
         }
         return new TrackedImage(name, source, regions(entry.get("regions")),
-                roleArn(entry.get("roleArn")), entry.optionalString("externalId"));
+                roleArn(entry.get("roleArn")), entry.optionalString("externalId"), queueUrl(entry.get("notificationQueue")));
     }
 
     /** Checks that exactly one source is given; returns null (the caller builds it). */
@@ -340,6 +355,18 @@ public final class TrackedImagesLoader {
             }
         }
         return out;
+    }
+
+    private static String queueUrl(InputNode n) {
+        if (n == null) {
+            return null;
+        }
+        String url = n.asString().trim();
+        String problem = QueueUrls.problem(url);
+        if (problem != null) {
+            throw n.error(problem);
+        }
+        return url;
     }
 
     private static String roleArn(InputNode n) {

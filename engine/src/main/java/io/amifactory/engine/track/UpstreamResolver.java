@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +33,8 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
 /**
  * Answers one cycle — which AMI is current for every (tracked image, region) pair — with the fewest
  * calls: per region (and per role), GetParameters for ten distinct parameter names at a time, each
- * distinct DescribeImages query once (every page followed), and at most one DescribeImages per 200
+ * distinct DescribeImages query once — and queries that differ only in their name patterns in one call
+ * ({@link MergedNameQuery}) — every page followed, and at most one DescribeImages per 200
  * parameter AMIs not seen before, to learn their name and creation date. Regions run in parallel, at
  * most {@code parallelism} at a time; within a region calls run one after the other, which keeps the
  * per-region request rate polite. A failure is reported for the pairs it concerns and nothing else.
@@ -127,7 +127,9 @@ final class UpstreamResolver {
         }
         if (!byQuery.isEmpty()) {
             Ec2Client ec2 = source.ec2(g.region());
-            byQuery.replaceAll((q, none) -> newest(ec2, q));
+            for (MergedNameQuery call : MergedNameQuery.plan(byQuery.keySet())) {
+                byQuery.putAll(newest(ec2, call));
+            }
         }
         describeUnknown(source, g.region(), byParameter, known);
 
@@ -230,34 +232,33 @@ final class UpstreamResolver {
 
     // ---- DescribeImages
 
-    private Outcome newest(Ec2Client ec2, ImageSource.Filters query) {
-        List<Filter> filters = new ArrayList<>();
-        query.filters().forEach((k, v) -> filters.add(Filter.builder().name(k).values(v).build()));
-        if (!query.filters().containsKey("state")) {
-            filters.add(Filter.builder().name("state").values("available").build());
-        }
+    /** Asks one (possibly merged) query, every page, and gives each query it stands for its newest image. */
+    private Map<ImageSource.Filters, Outcome> newest(Ec2Client ec2, MergedNameQuery call) {
+        Map<ImageSource.Filters, Outcome> out = new LinkedHashMap<>();
+        ImageSource.Filters shape = call.representative();
         try {
             List<Image> all = new ArrayList<>();
             String token = null;
             do {
                 DescribeImagesRequest.Builder req = DescribeImagesRequest.builder()
-                        .filters(filters).maxResults(IMAGES_PER_PAGE).nextToken(token);
-                if (!query.owners().isEmpty()) {
-                    req.owners(query.owners());
+                        .filters(call.requestFilters()).maxResults(IMAGES_PER_PAGE).nextToken(token);
+                if (!shape.owners().isEmpty()) {
+                    req.owners(shape.owners());
                 }
-                if (query.includeDeprecated()) {
+                if (shape.includeDeprecated()) {
                     req.includeDeprecated(true);
                 }
                 DescribeImagesResponse page = ec2.describeImages(req.build());
                 all.addAll(page.images());
                 token = page.nextToken();
             } while (token != null && !token.isEmpty());
-            Optional<Image> newest = ImageOrder.newest(all);
-            return newest.map(i -> Outcome.image(i.imageId(), i.name(), i.creationDate()))
-                    .orElseGet(() -> Outcome.failed("no image matches " + query.describe()));
+            call.newestPerMember(all).forEach((query, newest) -> out.put(query,
+                    newest.map(i -> Outcome.image(i.imageId(), i.name(), i.creationDate()))
+                            .orElseGet(() -> Outcome.failed("no image matches " + query.describe()))));
         } catch (SdkException e) {
-            return Outcome.failed(describe(e));
+            call.members().forEach(query -> out.put(query, Outcome.failed(describe(e))));
         }
+        return out;
     }
 
     /** Fills in name and creation date of parameter AMIs; a failure here leaves them blank, no error. */

@@ -120,26 +120,27 @@ class BuildOutcomesTest {
     }
 
     @Test
-    void pollsBackOffFromFiveSecondsAndNeverWaitLongerThanHalfAMinute() {
+    void waitsFallOnTheSharedFifteenSecondTicksAndNoneIsLonger() {
         Harness h = new Harness();
         BuildMachine m = h.machine(Harness.spec(SIMPLE + "copies: [us-east-1]\n"));
-        List<Duration> customiseWaits = new ArrayList<>();
+        List<String> offGrid = new ArrayList<>();
         List<Duration> all = new ArrayList<>();
         Step s;
         while (!(s = m.step()).isDone()) {
+            String phase = m.record().state() == BuildRecord.State.RUNNING ? m.record().currentPhase() : "cleanup";
             if (!s.pollAfter().isZero()) {
                 all.add(s.pollAfter());
-                if ("customise".equals(m.record().currentPhase())) {
-                    customiseWaits.add(s.pollAfter());
+                Instant wakes = h.clock.instant().plus(s.pollAfter());
+                if (List.of("customise", "stop", "wait-image", "copy").contains(phase) && wakes.getEpochSecond() % 15 != 0) {
+                    offGrid.add(phase + " wakes at " + wakes);
                 }
             }
             h.clock.advance(s.pollAfter());
         }
-        assertEquals(Duration.ofSeconds(5), customiseWaits.get(0));
-        assertTrue(customiseWaits.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(15)) <= 0),
-                "a finished customisation is seen within 15 s: " + customiseWaits);
-        assertTrue(all.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(30)) <= 0), all.toString());
-        assertTrue(all.stream().anyMatch(d -> d.equals(Duration.ofSeconds(30))), "long waits back off to 30 s");
+        assertEquals(BuildStatus.SUCCEEDED, s.result().status(), h.log());
+        assertEquals(List.of(), offGrid, "every wait polls at a tick shared with the other builds");
+        assertTrue(all.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(15)) <= 0),
+                "everything waited for is seen within 15 s: " + all);
     }
 
     @Test

@@ -55,6 +55,19 @@ public final class FakeAws implements ClientSource {
     public int tagFilterMisses = 0;
     public List<String> scriptOutput = List.of("installing packages", "nginx installed", "customisation done");
 
+    /** How long one build's instance and images take (by build id); builds without an entry use the fields above. */
+    public record Timing(Duration boot, Duration customisation, Duration stop, Duration image, Duration copy) {
+    }
+
+    public final Map<String, Timing> timings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One call as answered: when (on the fake clock), in which region, which operation. */
+    public record Call(Instant at, String region, String operation) {
+    }
+
+    /** Every call in order, for rates per region. */
+    public final List<Call> timeline = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private final Map<String, FakeEc2> ec2 = new LinkedHashMap<>();
     private final Map<String, FakeSsm> ssm = new LinkedHashMap<>();
     private int ids = 0x1000;
@@ -94,6 +107,16 @@ public final class FakeAws implements ClientSource {
     @Override
     public ClientSource forRole(String roleArn, String externalId) {
         return this;
+    }
+
+    Timing timing(String buildId) {
+        Timing t = buildId == null ? null : timings.get(buildId);
+        return t != null ? t : new Timing(bootTime, customisationTime, stopTime, imageTime, copyTime);
+    }
+
+    void record(String region, String operation) {
+        calls.record(operation);
+        timeline.add(new Call(now(), region, operation));
     }
 
     int nextCall() {

@@ -85,6 +85,7 @@ public final class FakeEc2 implements Ec2Client {
         String buildId;
         StringBuilder console = new StringBuilder();
         boolean customised;
+        Instant stoppedAt;
         RunInstancesRequest request;
     }
 
@@ -180,6 +181,21 @@ public final class FakeEc2 implements Ec2Client {
         }
     }
 
+    /** When the instance last reached {@code stopped} (null if it never did): what a build waits to notice. */
+    public Instant stoppedAt(String instanceId) {
+        synchronized (aws.lock) {
+            tick();
+            return instances.get(instanceId).stoppedAt;
+        }
+    }
+
+    /** When the image becomes (or became) available. */
+    public Instant availableAt(String imageId) {
+        synchronized (aws.lock) {
+            return images.get(imageId).availableAt;
+        }
+    }
+
     List<String> liveInstances() {
         tick();
         return instances.values().stream().filter(i -> Instances.LIVE.contains(i.state)).map(i -> i.id).toList();
@@ -206,13 +222,14 @@ public final class FakeEc2 implements Ec2Client {
             boolean changed = true;
             while (changed) {
                 changed = false;
-                if (i.state.equals("pending") && !now.isBefore(i.since.plus(aws.bootTime))) {
+                FakeAws.Timing timing = aws.timing(i.buildId);
+                if (i.state.equals("pending") && !now.isBefore(i.since.plus(timing.boot()))) {
                     i.state = "running";
-                    i.since = i.since.plus(aws.bootTime);
+                    i.since = i.since.plus(timing.boot());
                     i.console.append("Linux version 6.1.0 (fake)\ncloud-init: modules final running\n");
                     changed = true;
                 } else if (i.state.equals("running") && !i.customised && i.buildId != null
-                        && aws.script != FakeAws.Script.NEVER_ENDS && !now.isBefore(i.since.plus(aws.customisationTime))) {
+                        && aws.script != FakeAws.Script.NEVER_ENDS && !now.isBefore(i.since.plus(timing.customisation()))) {
                     i.customised = true;
                     if (aws.script == FakeAws.Script.SUCCEEDS) {
                         i.console.append("AMIFACTORY:").append(i.buildId).append(":START\n");
@@ -223,11 +240,12 @@ public final class FakeEc2 implements Ec2Client {
                     }
                     i.console.append("reboot: Power down\n");
                     i.state = "stopping";
-                    i.since = i.since.plus(aws.customisationTime);
+                    i.since = i.since.plus(timing.customisation());
                     changed = true;
-                } else if (i.state.equals("stopping") && !now.isBefore(i.since.plus(aws.stopTime))) {
+                } else if (i.state.equals("stopping") && !now.isBefore(i.since.plus(timing.stop()))) {
                     i.state = "stopped";
-                    i.since = i.since.plus(aws.stopTime);
+                    i.since = i.since.plus(timing.stop());
+                    i.stoppedAt = i.since;
                     changed = true;
                 } else if (i.state.equals("shutting-down") && !now.isBefore(i.since.plus(aws.terminateTime))) {
                     i.state = "terminated";
@@ -252,7 +270,7 @@ public final class FakeEc2 implements Ec2Client {
 
     private <T> T op(String name, Supplier<T> body) {
         synchronized (aws.lock) {
-            aws.calls.record(name);
+            aws.record(region, name);
             int call = aws.nextCall();
             aws.faults.before(name, call, FakeAws.EC2_ERRORS);
             tick();
@@ -316,6 +334,7 @@ public final class FakeEc2 implements Ec2Client {
                 }
                 if (matches(req.filters(), f -> switch (f) {
                     case "instance-state-name" -> List.of(i.state);
+                    case "instance-id" -> List.of(i.id);
                     default -> tagValue(f, i.tags);
                 })) {
                     out.add(Reservation.builder().instances(toInstance(i)).build());
@@ -358,6 +377,7 @@ public final class FakeEc2 implements Ec2Client {
             Inst i = instances.get(id);
             i.state = "stopped";
             i.since = aws.now();
+            i.stoppedAt = i.since;
             i.customised = true;
         }
     }
@@ -455,7 +475,7 @@ public final class FakeEc2 implements Ec2Client {
                     throw FakeAws.ec2Error("InvalidAMIName.Duplicate", "AMI name " + req.name() + " is already in use", 400);
                 }
             }
-            Img i = madeImage(req.name(), req.description(), aws.imageTime);
+            Img i = madeImage(req.name(), req.description(), aws.timing(inst.buildId).image());
             i.endState = aws.imageEndState;
             i.architecture = images.containsKey(inst.imageId) ? images.get(inst.imageId).architecture : "x86_64";
             i.tags.putAll(tags(req.tagSpecifications(), ResourceType.IMAGE));
@@ -479,7 +499,8 @@ public final class FakeEc2 implements Ec2Client {
             if (req.clientToken() != null && copyTokens.containsKey(req.clientToken())) {
                 return CopyImageResponse.builder().imageId(copyTokens.get(req.clientToken())).build();
             }
-            Img i = madeImage(req.name(), req.description(), aws.copyTime);
+            Img i = madeImage(req.name(), req.description(),
+                    aws.timing(tags(req.tagSpecifications(), ResourceType.IMAGE).get(io.amifactory.engine.Tags.BUILD_ID)).copy());
             i.architecture = source.architecture;
             i.tags.putAll(tags(req.tagSpecifications(), ResourceType.IMAGE));
             Snap s = madeSnapshot(tags(req.tagSpecifications(), ResourceType.SNAPSHOT));

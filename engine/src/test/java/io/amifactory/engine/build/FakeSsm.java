@@ -132,7 +132,7 @@ public final class FakeSsm implements SsmClient {
 
     private <T> T op(String name, Supplier<T> body) {
         synchronized (aws.lock) {
-            aws.calls.record(name);
+            aws.record(region, name);
             int call = aws.nextCall();
             aws.faults.before(name, call, ERRORS);
             T result = body.get();

@@ -282,12 +282,20 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** An error answer in the wire form of the service's protocol. */
-    private record ErrorReply(int status, String contentType, String body, String requestId, boolean json) {
+    private record ErrorReply(int status, String contentType, String body, String requestId, boolean json,
+            String queryError) {
+        ErrorReply(int status, String contentType, String body, String requestId, boolean json) {
+            this(status, contentType, body, requestId, json, null);
+        }
+
         void write(HttpExchange exchange) throws IOException {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", contentType);
             if (json) {
                 exchange.getResponseHeaders().add("x-amzn-RequestId", requestId);
+            }
+            if (queryError != null) {
+                exchange.getResponseHeaders().add("x-amzn-query-error", queryError);
             }
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
@@ -306,6 +314,18 @@ public final class FaultProxy implements AutoCloseable {
             };
             return new ErrorReply(Integer.parseInt(e[0]), "application/x-amz-json-1.1",
                     "{\"__type\":\"" + e[1] + "\",\"message\":\"" + e[2] + "\"}", requestId, true);
+        }
+        if (service.equals("sqs")) {
+            // JSON 1.0 protocol, query-compatible: the SDK takes the code from x-amzn-query-error
+            String[] e = switch (fault) {
+                case THROTTLE -> new String[] {"400", "RequestThrottled", "Request is throttled."};
+                case SERVER_ERROR -> new String[] {"500", "InternalError", "An internal error occurred."};
+                case ACCESS_DENIED -> new String[] {"403", "AccessDenied", "Access to the resource is denied."};
+                default -> new String[] {"503", "ServiceUnavailable", "Service is unavailable."};
+            };
+            return new ErrorReply(Integer.parseInt(e[0]), "application/x-amz-json-1.0",
+                    "{\"__type\":\"com.amazonaws.sqs#" + e[1] + "\",\"message\":\"" + e[2] + "\"}", requestId, true,
+                    e[1] + (e[0].startsWith("4") ? ";Sender" : ";Receiver"));
         }
         if (service.equals("ec2")) {
             // EC2 query protocol: <Response><Errors><Error>, status 503 for RequestLimitExceeded

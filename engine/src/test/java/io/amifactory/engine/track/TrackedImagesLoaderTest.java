@@ -131,4 +131,54 @@ class TrackedImagesLoaderTest {
         assertEquals("ok", TrackedImagesLoader.validate("ok", new ImageSource.Parameter("/fine"), List.of("us-east-1"),
                 " ", null).name());
     }
+
+    @Test
+    void aNotificationQueueIsReadInBothFormatsAndChecked() {
+        String yaml = """
+                images:
+                  - Name: al2023
+                    ParameterPath: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
+                    NotificationQueue: https://sqs.us-east-1.amazonaws.com/123456789012/al2023-updates
+                  - name: windows
+                    parameter: /aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base
+                    notificationQueue: https://sqs.eu-west-1.amazonaws.com/123456789012/windows-updates.fifo
+                  - name: local
+                    parameter: /up/os
+                    notificationQueue: http://127.0.0.1:5000/123456789012/ami-updates
+                  - name: none
+                    parameter: /up/none
+                """;
+        TrackedImagesFile f = TrackedImagesLoader.parse("tracked.yaml", yaml);
+        assertEquals("https://sqs.us-east-1.amazonaws.com/123456789012/al2023-updates", f.images().get(0).notificationQueue());
+        assertEquals("https://sqs.eu-west-1.amazonaws.com/123456789012/windows-updates.fifo", f.images().get(1).notificationQueue());
+        assertEquals("http://127.0.0.1:5000/123456789012/ami-updates", f.images().get(2).notificationQueue());
+        assertEquals(null, f.images().get(3).notificationQueue());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "notificationQueue: sqs.us-east-1.amazonaws.com/123456789012/q|4|images[0].notificationQueue|is not an SQS queue URL",
+        "notificationQueue: https://sqs.us-east-1.amazonaws.com/1234/q|4|images[0].notificationQueue|is not an SQS queue URL",
+        "notificationQueue: https://sqs.useast1.amazonaws.com/123456789012/q|4|images[0].notificationQueue|which is not an AWS region name",
+        "notificationQueue: https://example.com/123456789012/q|4|images[0].notificationQueue|is not an SQS queue URL",
+        "notificationQueue: arn:aws:sqs:us-east-1:123456789012:q|4|images[0].notificationQueue|is not an SQS queue URL",
+        "notificationQueue: https://sqs.us-east-1.amazonaws.com/123456789012/bad name|4|images[0].notificationQueue|is not an SQS queue URL",
+    })
+    void aMalformedQueueUrlNamesFileLineAndField(String line, int lineNo, String field, String problem) {
+        String yaml = "images:\n  - name: os\n    parameter: /up/os\n    " + line + "\n";
+        InputException e = assertThrows(InputException.class, () -> TrackedImagesLoader.parse("tracked.yaml", yaml));
+        assertEquals("tracked.yaml", e.source());
+        assertEquals(lineNo, e.line());
+        assertEquals(field, e.field());
+        assertTrue(e.problem().contains(problem), e.getMessage());
+        assertTrue(e.getMessage().startsWith("tracked.yaml:4: images[0].notificationQueue: '"), e.getMessage());
+    }
+
+    @Test
+    void aMalformedSeedQueueUrlNamesItsField() {
+        String yaml = "images:\n  - Name: os\n    ParameterPath: /up/os\n    NotificationQueue: not-a-url\n";
+        InputException e = assertThrows(InputException.class, () -> TrackedImagesLoader.parse("seed.yaml", yaml));
+        assertTrue(e.getMessage().startsWith("seed.yaml:4: images[0].NotificationQueue: 'not-a-url' is not an SQS queue URL"),
+                e.getMessage());
+    }
 }

@@ -7,6 +7,8 @@ import hudson.model.Run;
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.steps.AmiBuildExecution;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -21,16 +23,16 @@ import software.amazon.awssdk.services.ec2.model.Reservation;
  * never stop by themselves and its console is a fixed sample, so a test stops the build instance once the
  * build reads its console (the customise phase), and the build says {@code completion: stop}.
  */
-final class MotoJenkins {
-    static final String REGION = "us-east-1";
+public final class MotoJenkins {
+    public static final String REGION = "us-east-1";
     /** Moto answers at once: no reason to wait the real poll intervals between steps of a build. */
-    static final Duration POLL = Duration.ofMillis(200);
+    public static final Duration POLL = Duration.ofMillis(200);
 
     private MotoJenkins() {
     }
 
     /** Global credentials "moto", endpoint and default region, saved (they survive a restart). */
-    static void configure(MotoServer moto) throws IOException {
+    public static void configure(MotoServer moto) throws IOException {
         SystemCredentialsProvider.getInstance().getCredentials().add(
                 new AWSCredentialsImpl(CredentialsScope.GLOBAL, "moto", "testing", "testing", "Moto"));
         SystemCredentialsProvider.getInstance().save();
@@ -42,30 +44,30 @@ final class MotoJenkins {
     }
 
     /** One of Moto's Amazon Linux 2 images, as the source of a build. */
-    static String amazonLinux(AwsClients aws) {
+    public static String amazonLinux(AwsClients aws) {
         return aws.ec2(REGION).describeImages(r -> r.owners("amazon")
                 .filters(Filter.builder().name("name").values("amzn2-ami-hvm-*-x86_64-gp2").build()))
                 .images().get(0).imageId();
     }
 
     /** Every build instance the factory launched, in any state. */
-    static List<Instance> buildInstances(AwsClients aws) {
+    public static List<Instance> buildInstances(AwsClients aws) {
         return aws.ec2(REGION).describeInstances(r -> r.filters(Filter.builder().name("tag:" + Tags.ROLE)
                         .values(Tags.ROLE_BUILD_INSTANCE).build()))
                 .reservations().stream().map(Reservation::instances).flatMap(List::stream).toList();
     }
 
-    static List<Image> ownImages(AwsClients aws, String region) {
+    public static List<Image> ownImages(AwsClients aws, String region) {
         return aws.ec2(region).describeImages(r -> r.owners("self")).images();
     }
 
     /** Waits until the build streams the instance's console (it is customising), then stops the instance. */
-    static void finishCustomisation(JenkinsRule j, Run<?, ?> run, AwsClients aws) throws Exception {
+    public static void finishCustomisation(JenkinsRule j, Run<?, ?> run, AwsClients aws) throws Exception {
         j.waitForMessage("| Linux version", run);
         stopBuildInstance(aws);
     }
 
-    static void stopBuildInstance(AwsClients aws) {
+    public static void stopBuildInstance(AwsClients aws) {
         List<String> running = buildInstances(aws).stream().filter(i -> "running".equals(i.state().nameAsString()))
                 .map(Instance::instanceId).toList();
         if (running.size() != 1) {

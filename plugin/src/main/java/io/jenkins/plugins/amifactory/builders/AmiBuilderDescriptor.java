@@ -1,0 +1,54 @@
+package io.jenkins.plugins.amifactory.builders;
+
+import hudson.model.AbstractProject;
+import hudson.model.Item;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.amifactory.forms.EngineChecks;
+import io.jenkins.plugins.amifactory.forms.StepForms;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** The freestyle builders' descriptors: usable in every project type; form methods for job configurers. */
+public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> {
+    @Override
+    @SuppressWarnings("rawtypes")
+    public boolean isApplicable(Class<? extends AbstractProject> jobType) {
+        return true;
+    }
+
+    @POST
+    public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+        return StepForms.credentialsItems(item, credentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
+        StepForms.checkPermission(item, Item.CONFIGURE);
+        return value != null && value.contains("$") ? FormValidation.ok() : StepForms.roleArn(value);
+    }
+
+    @POST
+    public FormValidation doCheckExternalId(@AncestorInPath Item item, @QueryParameter String value,
+                                            @QueryParameter String roleArn) {
+        StepForms.checkPermission(item, Item.CONFIGURE);
+        if (value != null && value.contains("$") || roleArn != null && roleArn.contains("$")) {
+            return FormValidation.ok();
+        }
+        return EngineChecks.externalId(value, roleArn);
+    }
+
+    @POST
+    public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
+        StepForms.checkPermission(item, Item.CONFIGURE);
+        return value != null && value.contains("$") ? FormValidation.ok() : StepForms.region(value);
+    }
+
+    @POST
+    public FormValidation doCheckRegions(@AncestorInPath Item item, @QueryParameter String value) {
+        return doCheckRegion(item, value);
+    }
+}

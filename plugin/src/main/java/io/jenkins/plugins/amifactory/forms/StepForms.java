@@ -1,0 +1,82 @@
+package io.jenkins.plugins.amifactory.forms;
+
+import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.model.Item;
+import hudson.model.Queue;
+import hudson.model.queue.Tasks;
+import hudson.security.ACL;
+import hudson.security.Permission;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import java.util.Collections;
+import jenkins.model.Jenkins;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
+import org.springframework.security.core.Authentication;
+
+/**
+ * Form support shared by the steps (Snippet Generator) and the freestyle builders (job configuration): the
+ * credentials drop-down of a job, permission checks, and field checks that ask the engine.
+ */
+@Restricted(NoExternalUse.class)
+public final class StepForms {
+    private StepForms() {
+    }
+
+    /**
+     * AWS credentials the job may use, as the job's own authentication sees them. Without permission on
+     * the job only the current value is shown, so that credential ids cannot be listed by anyone.
+     */
+    public static ListBoxModel credentialsItems(@CheckForNull Item item, @CheckForNull String current) {
+        String value = current == null ? "" : current;
+        StandardListBoxModel model = new StandardListBoxModel();
+        if (item == null) {
+            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+                model.includeCurrentValue(value);
+                return model;
+            }
+            model.includeEmptyValue()
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), AmazonWebServicesCredentials.class,
+                            Collections.emptyList(), CredentialsMatchers.always())
+                    .includeCurrentValue(value);
+            return model;
+        }
+        if (!item.hasPermission(Item.EXTENDED_READ) && !item.hasPermission(CredentialsProvider.USE_ITEM)) {
+            model.includeCurrentValue(value);
+            return model;
+        }
+        Authentication auth = item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2;
+        model.includeEmptyValue()
+                .includeMatchingAs(auth, item, AmazonWebServicesCredentials.class, Collections.emptyList(),
+                        CredentialsMatchers.always())
+                .includeCurrentValue(value);
+        return model;
+    }
+
+    /** Outside a job (no item) only administrators; inside, the given permission on the job. */
+    public static void checkPermission(@CheckForNull Item item, Permission permission) {
+        if (item == null) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        } else {
+            item.checkPermission(permission);
+        }
+    }
+
+    public static FormValidation region(String value) {
+        if (FormText.isBlank(value)) {
+            return FormValidation.ok("Empty: the default regions of the AMI Factory configuration.");
+        }
+        return EngineChecks.regions(value);
+    }
+
+    public static FormValidation roleArn(String value) {
+        if (FormText.isBlank(value)) {
+            return FormValidation.ok("Empty: the default role of the AMI Factory configuration, if any.");
+        }
+        return EngineChecks.roleArn(value);
+    }
+}

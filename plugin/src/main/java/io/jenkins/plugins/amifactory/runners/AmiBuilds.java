@@ -1,0 +1,78 @@
+package io.jenkins.plugins.amifactory.runners;
+
+import hudson.model.Run;
+import io.amifactory.engine.aws.AwsClients;
+import io.amifactory.engine.build.BuildRecordStore;
+import io.amifactory.engine.build.BuildResult;
+import io.amifactory.engine.build.BuildServices;
+import io.amifactory.engine.build.Ec2SourceResolver;
+import io.amifactory.engine.track.TrackedImage;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
+
+/** What the {@code amiBuild} step and the freestyle build builder share around the engine's build machine. */
+@Restricted(NoExternalUse.class)
+public final class AmiBuilds {
+    private AmiBuilds() {
+    }
+
+    /** The engine's services, with tracked image names answered by the global configuration. */
+    public static BuildServices services(AwsClients clients, BuildRecordStore store) {
+        return BuildServices.of(clients, store).withSources(new Ec2SourceResolver(clients, AmiBuilds::trackedImage));
+    }
+
+    private static Optional<TrackedImage> trackedImage(String name) {
+        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
+        for (TrackedImageConfig image : config.getTrackedImages()) {
+            if (image.getName().equals(name)) {
+                return Optional.of(image.toEngine(config));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Provenance for the AMI's amifactory:built-by tag: the job and build number. */
+    public static String builtBy(Run<?, ?> run) {
+        return run.getParent().getFullName() + " #" + run.getNumber();
+    }
+
+    /** Why a build did not succeed, with whatever its cleanups could not remove. */
+    public static String failure(BuildResult r) {
+        StringBuilder b = new StringBuilder("AMI build ").append(r.name()).append(' ').append(r.status().label());
+        if (r.failedPhase() != null) {
+            b.append(" in phase ").append(r.failedPhase());
+        }
+        if (r.error() != null) {
+            b.append(": ").append(r.error());
+        }
+        if (r.leftovers().isEmpty()) {
+            b.append("; everything the build created was removed");
+        } else {
+            b.append("; LEFT BEHIND: ").append(String.join("; ", r.leftovers()));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The step's return value: name, buildId, status, region, imageId (the build region's AMI), images
+     * (region to AMI id, build region first), sourceImage, imageName, warnings.
+     */
+    public static LinkedHashMap<String, Object> toMap(BuildResult r, String region) {
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+        out.put("name", r.name());
+        out.put("buildId", r.buildId());
+        out.put("status", r.status().label());
+        out.put("region", region);
+        out.put("imageId", r.images().get(region));
+        out.put("images", new LinkedHashMap<>(r.images()));
+        out.put("sourceImage", r.sourceImage());
+        out.put("imageName", r.imageName());
+        out.put("warnings", new ArrayList<>(r.warnings()));
+        return out;
+    }
+}

@@ -127,6 +127,7 @@ public final class AwsClients implements ClientSource, AutoCloseable {
         try {
             credentials.resolveCredentials();
         } catch (SdkClientException e) {
+            AwsErrors.throwIfInterruption(e, "resolving AWS credentials"); // not "no credentials"
             throw new NoCredentialsException(
                     "No AWS credentials found (" + firstLine(e.getMessage()) + "). Provide them with "
                             + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile (AWS_PROFILE), or an instance or "

@@ -2,11 +2,11 @@ package io.amifactory.cli;
 
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.aws.AwsSettings;
+import io.amifactory.engine.aws.RegionNames;
 import io.amifactory.engine.aws.RoleArns;
 import io.amifactory.engine.emulator.MotoServer;
 import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,6 +44,8 @@ public final class AwsOptions implements AutoCloseable {
 
     private MotoServer moto;
     private AwsClients clients;
+    /** The first {@code --region} of the command, when it has one: where the caller works. */
+    private String commandRegion;
 
     /**
      * The clients for this command; starts the sandbox on first use. The options are checked first, so a
@@ -52,7 +54,10 @@ public final class AwsOptions implements AutoCloseable {
     public AwsClients clients() throws IOException {
         if (clients == null) {
             validate();
-            AwsSettings.Builder b = AwsSettings.builder().profile(profile).role(roleArn, externalId);
+            // --role-arn calls STS where the command works: the partition's own STS (China, GovCloud)
+            String home = commandRegion != null ? commandRegion : configuredRegion();
+            AwsSettings.Builder b = AwsSettings.builder().profile(profile).role(roleArn, externalId)
+                    .homeRegion(RegionNames.isValid(home) ? home : null);
             if (sandbox) {
                 moto = MotoServer.start();
                 b.endpoint(moto.endpoint())
@@ -105,21 +110,26 @@ public final class AwsOptions implements AutoCloseable {
      */
     public List<String> defaultRegions(List<String> cliRegions) {
         if (cliRegions != null && !cliRegions.isEmpty()) {
+            commandRegion = cliRegions.get(0);
             return cliRegions;
         }
+        String configured = configuredRegion();
+        return configured == null ? List.of() : List.of(configured);
+    }
+
+    /** The sandbox's region, else that of the AWS configuration (AWS_REGION, the profile), else null. */
+    private String configuredRegion() {
         if (sandbox) {
-            return List.of(SANDBOX_REGION);
+            return SANDBOX_REGION;
         }
-        List<String> out = new ArrayList<>();
         try {
             DefaultAwsRegionProviderChain chain = profile == null
                     ? new DefaultAwsRegionProviderChain()
                     : DefaultAwsRegionProviderChain.builder().profileName(profile).build();
-            out.add(chain.getRegion().id());
+            return chain.getRegion().id();
         } catch (SdkClientException noRegion) {
-            // no region configured: the caller reports it
+            return null; // no region configured: the caller reports it where it needs one
         }
-        return out;
     }
 
     public boolean sandbox() {

@@ -103,4 +103,25 @@ class AwsOptionsTest {
         assertEquals(1, code, "runs, and /x does not exist: " + err);
         assertEquals(1, proxy.calls("sts:AssumeRole").size(), proxy.calls().toString());
     }
+
+    /** Role assumption calls the STS of the partition the command works in, never us-east-1 from outside it. */
+    @Test
+    void aRoleIsAssumedInTheRegionTheCommandWorksIn() throws Exception {
+        Path gov = Files.writeString(dir.resolve("gov.yaml"), "images:\n  - {name: a, parameter: /x}\n");
+        System.setProperty("aws.accessKeyId", "testing");
+        System.setProperty("aws.secretAccessKey", "testing");
+        StringWriter err = new StringWriter();
+        try {
+            AmiFactory.run(new String[] {"check", "--config", gov.toString(), "--region", "us-gov-west-1",
+                    "--state", dir.resolve("state.json").toString(), "--endpoint-url", proxy.endpoint().toString(),
+                    "--role-arn", "arn:aws-us-gov:iam::123456789012:role/ami-reader"},
+                    new PrintWriter(new StringWriter()), new PrintWriter(err));
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        List<FaultProxy.Call> assumed = proxy.calls("sts:AssumeRole");
+        assertEquals(1, assumed.size(), proxy.calls() + "\n" + err);
+        assertEquals("us-gov-west-1", assumed.get(0).region(), "the credentials are checked before any other call");
+    }
 }

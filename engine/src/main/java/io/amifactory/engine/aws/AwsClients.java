@@ -3,7 +3,9 @@ package io.amifactory.engine.aws;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  *
  * <p>Retries use the SDK's adaptive strategy, which backs off on throttling and rate-limits the client
  * side, with {@link AwsSettings#maxAttempts()} attempts. Assumed-role credentials come from
- * {@link StsAssumeRoleCredentialsProvider}, which caches the session and refreshes it before expiry.
+ * {@link StsAssumeRoleCredentialsProvider}, which caches the session and refreshes it before expiry; it calls
+ * STS at the regional endpoint of {@link #stsRegion()}.
  */
 public final class AwsClients implements ClientSource, AutoCloseable {
     private final AwsSettings settings;
@@ -40,30 +43,26 @@ public final class AwsClients implements ClientSource, AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final Map<String, SdkAutoCloseable> clients = new ConcurrentHashMap<>();
     private final Map<String, AwsClients> roles = new ConcurrentHashMap<>();
-    private final StsClient roleSts;
+    private final RoleCredentials roleCredentials;
+    /** The region of the first client asked for: where STS is called when there is no home region. */
+    private final AtomicReference<String> firstRegion = new AtomicReference<>();
 
     public AwsClients(AwsSettings settings) {
-        this(settings, buildHttp(settings), true, null);
+        this(settings, buildHttp(settings), true, null, null);
     }
 
-    private AwsClients(AwsSettings settings, SdkHttpClient http, boolean ownsHttp, AwsCredentialsProvider base) {
+    private AwsClients(AwsSettings settings, SdkHttpClient http, boolean ownsHttp, AwsCredentialsProvider base,
+            String knownRegion) {
         this.settings = Objects.requireNonNull(settings);
         this.http = http;
         this.ownsHttp = ownsHttp;
+        this.firstRegion.set(knownRegion);
         AwsCredentialsProvider baseCredentials = base != null ? base : baseCredentials(settings);
         if (settings.roleArn() != null) {
-            this.roleSts = configure(StsClient.builder(), stsRegion(), baseCredentials).build();
-            this.credentials = StsAssumeRoleCredentialsProvider.builder()
-                    .stsClient(roleSts)
-                    .refreshRequest(r -> {
-                        r.roleArn(settings.roleArn()).roleSessionName(settings.roleSessionName());
-                        if (settings.externalId() != null) {
-                            r.externalId(settings.externalId());
-                        }
-                    })
-                    .build();
+            this.roleCredentials = new RoleCredentials(baseCredentials);
+            this.credentials = roleCredentials;
         } else {
-            this.roleSts = null;
+            this.roleCredentials = null;
             this.credentials = baseCredentials;
         }
     }
@@ -87,7 +86,7 @@ public final class AwsClients implements ClientSource, AutoCloseable {
         }
         String key = roleArn + "\u0000" + (externalId == null ? "" : externalId);
         return roles.computeIfAbsent(key, k -> new AwsClients(
-                settings.toBuilder().role(roleArn, externalId).build(), http, false, credentials));
+                settings.toBuilder().role(roleArn, externalId).build(), http, false, credentials, firstRegion.get()));
     }
 
     @Override
@@ -127,6 +126,7 @@ public final class AwsClients implements ClientSource, AutoCloseable {
         try {
             credentials.resolveCredentials();
         } catch (SdkClientException e) {
+            AwsErrors.throwIfInterruption(e, "resolving AWS credentials"); // not "no credentials"
             throw new NoCredentialsException(
                     "No AWS credentials found (" + firstLine(e.getMessage()) + "). Provide them with "
                             + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile (AWS_PROFILE), or an instance or "
@@ -137,6 +137,7 @@ public final class AwsClients implements ClientSource, AutoCloseable {
     @SuppressWarnings("unchecked")
     private <T extends SdkAutoCloseable> T cached(String service, String region, Supplier<T> make) {
         Objects.requireNonNull(region, "region");
+        firstRegion.compareAndSet(null, region);
         return (T) clients.computeIfAbsent(service + "@" + region, k -> make.get());
     }
 
@@ -157,9 +158,79 @@ public final class AwsClients implements ClientSource, AutoCloseable {
         return builder;
     }
 
-    private String stsRegion() {
-        // Any region will do for STS; us-east-1 is the one every partition-aws account can reach.
-        return "us-east-1";
+    /**
+     * Where role assumption calls STS: the {@linkplain AwsSettings#homeRegion() home region}, else the region of
+     * the first client asked for, else (credentials checked before any client was asked for) us-east-1. Always
+     * a regional endpoint of the partition the caller works in: the China and GovCloud partitions have their
+     * own STS, and a call from there must not go to us-east-1.
+     */
+    String stsRegion() {
+        if (settings.homeRegion() != null) {
+            return settings.homeRegion();
+        }
+        String first = firstRegion.get();
+        return first != null ? first : "us-east-1";
+    }
+
+    /** The STS client role assumption uses (made now if not yet); null without a role. For tests. */
+    StsClient roleSts() {
+        return roleCredentials == null ? null : roleCredentials.sts();
+    }
+
+    /**
+     * Assumed-role credentials whose STS client is made at the first resolve rather than with these clients: by
+     * then the region to call STS in is known ({@link #stsRegion()}).
+     */
+    private final class RoleCredentials implements AwsCredentialsProvider, SdkAutoCloseable {
+        private final AwsCredentialsProvider base;
+        private StsClient sts;
+        private StsAssumeRoleCredentialsProvider assumed;
+
+        RoleCredentials(AwsCredentialsProvider base) {
+            this.base = base;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return assumed().resolveCredentials();
+        }
+
+        synchronized StsClient sts() {
+            if (sts == null) {
+                sts = configure(StsClient.builder(), stsRegion(), base).build();
+            }
+            return sts;
+        }
+
+        private synchronized StsAssumeRoleCredentialsProvider assumed() {
+            if (assumed == null) {
+                assumed = StsAssumeRoleCredentialsProvider.builder()
+                        .stsClient(sts())
+                        .refreshRequest(r -> {
+                            r.roleArn(settings.roleArn()).roleSessionName(settings.roleSessionName());
+                            if (settings.externalId() != null) {
+                                r.externalId(settings.externalId());
+                            }
+                        })
+                        .build();
+            }
+            return assumed;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (assumed != null) {
+                assumed.close();
+            }
+            if (sts != null) {
+                sts.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "RoleCredentials(" + settings.roleArn() + ")";
+        }
     }
 
     private static AwsCredentialsProvider baseCredentials(AwsSettings settings) {
@@ -193,11 +264,8 @@ public final class AwsClients implements ClientSource, AutoCloseable {
     public void close() {
         roles.values().forEach(AwsClients::close);
         clients.values().forEach(SdkAutoCloseable::close);
-        if (roleSts != null) {
-            roleSts.close();
-        }
-        if (credentials instanceof SdkAutoCloseable c && settings.roleArn() != null) {
-            c.close();
+        if (roleCredentials != null) {
+            roleCredentials.close();
         }
         if (ownsHttp) {
             http.close();

@@ -6,8 +6,8 @@ import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
- * How to reach AWS: credentials, optional role to assume, optional endpoint override (for emulators),
- * retry budget and proxy. Immutable; build with {@link #builder()}.
+ * How to reach AWS: credentials, optional role to assume, optional home region, optional endpoint override
+ * (for emulators), retry budget and proxy. Immutable; build with {@link #builder()}.
  *
  * <p>Credentials: an explicit provider (the Jenkins plugin hands in resolved aws-credentials), else a
  * named profile, else the SDK default chain.
@@ -29,6 +29,7 @@ public final class AwsSettings {
     private final String roleArn;
     private final String externalId;
     private final String roleSessionName;
+    private final String homeRegion;
     private final int maxAttempts;
     private final Duration apiCallTimeout;
     private final URI proxy;
@@ -40,6 +41,7 @@ public final class AwsSettings {
         this.roleArn = blankToNull(b.roleArn);
         this.externalId = blankToNull(b.externalId);
         this.roleSessionName = b.roleSessionName == null ? "amifactory" : b.roleSessionName;
+        this.homeRegion = blankToNull(b.homeRegion);
         this.maxAttempts = b.maxAttempts;
         this.apiCallTimeout = b.apiCallTimeout;
         this.proxy = b.proxy;
@@ -57,6 +59,7 @@ public final class AwsSettings {
         b.roleArn = roleArn;
         b.externalId = externalId;
         b.roleSessionName = roleSessionName;
+        b.homeRegion = homeRegion;
         b.maxAttempts = maxAttempts;
         b.apiCallTimeout = apiCallTimeout;
         b.proxy = proxy;
@@ -87,6 +90,14 @@ public final class AwsSettings {
         return roleSessionName;
     }
 
+    /**
+     * The region this process works in (the CLI's configured region, the Jenkins controller's default region),
+     * or null. Role assumption calls STS there, at the regional endpoint of its partition.
+     */
+    public String homeRegion() {
+        return homeRegion;
+    }
+
     public int maxAttempts() {
         return maxAttempts;
     }
@@ -110,6 +121,7 @@ public final class AwsSettings {
         private String roleArn;
         private String externalId;
         private String roleSessionName;
+        private String homeRegion;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration apiCallTimeout = Duration.ofMinutes(2);
         private URI proxy;
@@ -137,6 +149,23 @@ public final class AwsSettings {
 
         public Builder roleSessionName(String name) {
             this.roleSessionName = name;
+            return this;
+        }
+
+        /**
+         * The region this process works in; role assumption calls STS's regional endpoint there, which is what
+         * makes roles work in the China and GovCloud partitions (their STS is not reached through us-east-1).
+         * Optional: without it, STS is called in the region of the first client asked for, and only when none
+         * was asked for yet (checking the credentials up front) in us-east-1.
+         *
+         * @throws IllegalArgumentException when it is not shaped like a region name
+         */
+        public Builder homeRegion(String region) {
+            String r = blankToNull(region);
+            if (r != null && !RegionNames.isValid(r)) {
+                throw new IllegalArgumentException("home region: " + RegionNames.problem(r));
+            }
+            this.homeRegion = r;
             return this;
         }
 

@@ -30,6 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread safety: {@code step()} is called by one driver at a time; {@link #abort} may be called from any
  * thread at any time (a Ctrl-C hook, Jenkins' stop) and takes effect at once when no step is running, else
  * when the running step returns.
+ *
+ * <p>Interrupts: an interrupt of the thread running {@code step()} (Jenkins shutting down) means "stop here,
+ * resume later", never "fail and clean up". The step throws {@link BuildInterruptedException} without counting
+ * an error, saving or unwinding, and the record goes back to the last save, so that this machine stepped again,
+ * or a new one over the saved record, carries on from there. Whether an interrupt should also abort the build
+ * is the driver's decision ({@link BuildDriver} aborts).
  */
 public final class BuildMachine {
     /** How long cleanups may keep retrying before what is left is reported (and left to the reaper). */
@@ -40,12 +46,15 @@ public final class BuildMachine {
     static final int MAX_CLEANUP_ERRORS = 5;
 
     private final BuildSpec spec;
-    private final BuildRecord record;
     private final BuildServices services;
     private final ProgressListener progress;
     private final Clock clock;
     private final List<Phase> phases = new ArrayList<>();
-    private final BuildContext ctx;
+    // Both replaced by the last saved state when a step is interrupted (guarded by the lock).
+    private BuildRecord record;
+    private BuildContext ctx;
+    /** The record as the store last accepted it: where an interrupted step goes back to. */
+    private String lastSaved;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile String abortRequest;
     private boolean saveWarned;
@@ -80,6 +89,7 @@ public final class BuildMachine {
             phases.add(Phases.byName(name));
         }
         this.ctx = new BuildContext(spec, record, services, this.progress, clock, this::save);
+        this.lastSaved = record.toJson();
         this.abortRequest = abortReason;
     }
 
@@ -92,10 +102,18 @@ public final class BuildMachine {
         return new BuildMachine(null, record, services, progress, clock, reason == null ? "cleanup requested" : reason);
     }
 
-    /** Does one bounded piece of work. Call again after {@link Step#pollAfter()} until {@link Step#isDone()}. */
+    /**
+     * Does one bounded piece of work. Call again after {@link Step#pollAfter()} until {@link Step#isDone()}.
+     *
+     * @throws BuildInterruptedException when the thread is (or gets) interrupted: stop stepping; the build
+     *         continues from its saved record later
+     */
     public Step step() {
         lock.lock();
         try {
+            if (record.state != BuildRecord.State.FINISHED && Thread.currentThread().isInterrupted()) {
+                throw interrupted(null);
+            }
             applyAbortRequest();
             return switch (record.state) {
                 case FINISHED -> Step.done(BuildResult.of(record));
@@ -168,6 +186,9 @@ public final class BuildMachine {
         } catch (SourceResolver.SourceNotFoundException e) {
             result = PhaseResult.fail(e.getMessage());
         } catch (RuntimeException e) {
+            if (AwsErrors.isInterruption(e)) {
+                throw interrupted(e);
+            }
             if (AwsErrors.isTransient(e) && ++record.errorsInARow <= MAX_ERRORS_IN_A_ROW) {
                 Duration wait = ctx.backoff(BuildContext.SLOW_CAP);
                 record.polls++;
@@ -261,6 +282,9 @@ public final class BuildMachine {
         try {
             result = phase.cleanup(ctx);
         } catch (RuntimeException e) {
+            if (AwsErrors.isInterruption(e)) {
+                throw interrupted(e);
+            }
             record.errorsInARow++;
             boolean giveUp = overBudget || (!AwsErrors.isTransient(e) && record.errorsInARow >= MAX_CLEANUP_ERRORS);
             if (!giveUp) {
@@ -333,12 +357,40 @@ public final class BuildMachine {
     private void save() {
         try {
             services.store().save(record);
+            lastSaved = record.toJson();
         } catch (RuntimeException e) {
+            if (AwsErrors.isInterruption(e)) {
+                throw interrupted(e); // a file store writing while interrupted: ClosedByInterruptException
+            }
             if (!saveWarned) {
                 saveWarned = true;
                 progress.warn(prefixless("could not save the build state (" + e.getMessage()
                         + "); the build goes on, but cannot be resumed if this process dies"));
             }
         }
+    }
+
+    // ---- interrupts
+
+    /**
+     * Stops the step at an interrupt: nothing more is done or saved, the record goes back to the last save (what
+     * a new machine would start from), and the thread's interrupt flag is set again (a caught
+     * InterruptedException cleared it) so that the caller's own waits end too.
+     */
+    private BuildInterruptedException interrupted(Throwable cause) {
+        Thread.currentThread().interrupt();
+        if (cause instanceof BuildInterruptedException already) {
+            return already; // from a save inside the phase: the record is back already
+        }
+        boolean cleaningUp = record.state != BuildRecord.State.RUNNING;
+        String phase = !cleaningUp ? record.currentPhase()
+                : record.state == BuildRecord.State.UNWINDING && record.cleanup >= 0 ? phases.get(record.cleanup).name()
+                : null;
+        String where = BuildInterruptedException.where(phase, cleaningUp);
+        progress.info(prefixless("interrupted " + where + "; stopping here, nothing undone (the build continues "
+                + "from its saved record)"));
+        record = BuildRecord.fromJson(lastSaved);
+        ctx = new BuildContext(spec, record, services, progress, clock, this::save);
+        return new BuildInterruptedException(record.name, record.buildId, phase, cleaningUp, cause);
     }
 }

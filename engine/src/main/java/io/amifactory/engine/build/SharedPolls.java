@@ -1,5 +1,6 @@
 package io.amifactory.engine.build;
 
+import io.amifactory.engine.aws.AwsErrors;
 import io.amifactory.engine.aws.ClientSource;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,8 +117,11 @@ public final class SharedPolls {
                     found.putAll(read.apply(ec2, ids.subList(i, Math.min(ids.size(), i + IDS_PER_CALL))));
                 }
             } catch (RuntimeException e) {
-                failure = e;
-                failedAt = now;
+                // An interrupt of this build's thread is no answer for the other builds: they read for themselves.
+                if (!AwsErrors.isInterruption(e)) {
+                    failure = e;
+                    failedAt = now;
+                }
                 throw e;
             }
             seen = found;

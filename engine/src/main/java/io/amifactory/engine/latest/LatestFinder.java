@@ -42,6 +42,7 @@ public final class LatestFinder {
                     out.add(LatestImage.notFound(region));
                 }
             } catch (SdkException e) {
+                AwsErrors.throwIfInterruption(e, "finding the latest image in " + region);
                 progress.warn(region + ": " + AwsErrors.describe(e));
                 out.add(LatestImage.failed(region, AwsErrors.describe(e)));
             }

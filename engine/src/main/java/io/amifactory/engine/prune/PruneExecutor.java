@@ -87,12 +87,14 @@ final class PruneExecutor {
         try {
             SnapshotMarks.mark(ec2, d.snapshots(), d.imageId());
         } catch (SdkException e) {
+            stopIfInterrupted(e, d.imageId());
             return failed(d, "not deregistered: could not mark its snapshots for deletion first (tag "
                     + Tags.PRUNED_IMAGE + "; needs ec2:CreateTags on snapshots): " + AwsErrors.describe(e));
         }
         try {
             ec2.deregisterImage(r -> r.imageId(d.imageId()));
         } catch (SdkException e) {
+            stopIfInterrupted(e, d.imageId());
             String code = AwsErrors.code(e);
             // Gone already (an earlier run, or someone else): its snapshots may still be left to delete.
             if (!"InvalidAMIID.NotFound".equals(code) && !"InvalidAMIID.Unavailable".equals(code)) {
@@ -114,6 +116,7 @@ final class PruneExecutor {
                 ec2.deleteSnapshot(r -> r.snapshotId(snapshot));
                 deleted.add(snapshot);
             } catch (SdkException e) {
+                stopIfInterrupted(e, imageId);
                 String code = AwsErrors.code(e);
                 if ("InvalidSnapshot.InUse".equals(code)) {
                     kept.add(snapshot);
@@ -141,6 +144,7 @@ final class PruneExecutor {
             ec2.enableImageDeprecation(r -> r.imageId(d.imageId()).deprecateAt(at));
             return new ActionResult(d.imageId(), d.name(), d.action(), ActionResult.Status.DONE, null, null, null);
         } catch (SdkException e) {
+            stopIfInterrupted(e, d.imageId());
             return failed(d, AwsErrors.describe(e));
         }
     }
@@ -150,8 +154,17 @@ final class PruneExecutor {
             ec2.disableImage(r -> r.imageId(d.imageId()));
             return new ActionResult(d.imageId(), d.name(), d.action(), ActionResult.Status.DONE, null, null, null);
         } catch (SdkException e) {
+            stopIfInterrupted(e, d.imageId());
             return failed(d, AwsErrors.describe(e));
         }
+    }
+
+    /**
+     * An interrupt is not this image's failure: the prune stops here. What was done stays done; the snapshots of
+     * an image deregistered just before carry their mark, and the next prune deletes them.
+     */
+    private static void stopIfInterrupted(SdkException e, String imageId) {
+        AwsErrors.throwIfInterruption(e, "pruning " + imageId);
     }
 
     private static ActionResult failed(Decision d, String error) {

@@ -50,6 +50,7 @@ public final class Pruner {
             try {
                 plan = planRegion(region, request, now, deprecateAt, progress);
             } catch (SdkException e) {
+                AwsErrors.throwIfInterruption(e, "planning the prune in " + region + "; nothing was changed");
                 plan = RegionPlan.failed(region, "could not plan, nothing will be done here: " + AwsErrors.describe(e));
                 progress.warn(region + ": " + plan.error());
             }
@@ -103,6 +104,7 @@ public final class Pruner {
             }
             return found;
         } catch (SdkException e) {
+            AwsErrors.throwIfInterruption(e, "planning the prune in " + region + "; nothing was changed");
             warnings.add("could not look for snapshots an earlier prune left behind: " + AwsErrors.describe(e));
             return List.of();
         }

@@ -47,6 +47,7 @@ final class SnapshotMarks {
             ec2.deleteTags(r -> r.resources(snapshots).tags(Tag.builder().key(Tags.PRUNED_IMAGE).build()));
             return null;
         } catch (SdkException e) {
+            AwsErrors.throwIfInterruption(e, "taking the prune mark off " + String.join(", ", snapshots));
             return AwsErrors.describe(e);
         }
     }

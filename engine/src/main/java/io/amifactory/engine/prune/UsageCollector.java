@@ -185,8 +185,8 @@ final class UsageCollector {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading launch templates", e);
+            AwsErrors.throwIfInterruption(e, "reading launch templates");
+            throw new IllegalStateException(e); // not reached: an InterruptedException is an interruption
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

@@ -91,6 +91,7 @@ public final class ImageSharer {
                 }
                 throw e;
             } catch (SdkException e) {
+                AwsErrors.throwIfInterruption(e, "checking " + region + " before sharing; nothing was changed");
                 if (onAwsError == OnAwsError.THROW) {
                     throw e;
                 }
@@ -200,6 +201,8 @@ public final class ImageSharer {
                         + String.join(", ", e.getValue()));
             }
         } catch (SdkException e) {
+            // Interrupted part-way: what was done stays done, and sharing again finishes the rest.
+            AwsErrors.throwIfInterruption(e, "sharing " + label);
             progress.warn(label + ": " + AwsErrors.describe(e));
             if (onAwsError == OnAwsError.THROW) {
                 throw e;
@@ -224,6 +227,7 @@ public final class ImageSharer {
                     add ? change : Grantees.NONE, add ? Grantees.NONE : change, now,
                     request.snapshots() ? snapshotsNow : null, p.warnings, null);
         } catch (SdkException e) {
+            AwsErrors.throwIfInterruption(e, "reading back the permissions of " + label + " (the change was made)");
             if (onAwsError == OnAwsError.THROW) {
                 throw e;
             }

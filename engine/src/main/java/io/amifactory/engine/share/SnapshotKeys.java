@@ -49,6 +49,7 @@ final class SnapshotKeys {
             try {
                 meta = clients.kms(region).describeKey(r -> r.keyId(key)).keyMetadata();
             } catch (SdkException ex) {
+                AwsErrors.throwIfInterruption(ex, "checking the KMS key " + key + " before sharing; nothing was changed");
                 throw new ShareAbortedException(which + ": cannot tell whether KMS key " + key
                         + " is the AWS managed key (" + AwsErrors.describe(ex) + "); allow kms:DescribeKey on it. "
                         + "Nothing was changed.", ex);

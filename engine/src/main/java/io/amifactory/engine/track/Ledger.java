@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amifactory.engine.Json;
+import io.amifactory.engine.aws.AwsErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -115,6 +116,8 @@ public final class Ledger {
                     return result;
                 }
             } catch (IOException e) {
+                // Locking or writing on an interrupted thread fails (ClosedByInterruptException): not the file's fault.
+                AwsErrors.throwIfInterruption(e, "updating the state file " + file);
                 throw new LedgerException("cannot update the state file " + file + ": " + e.getMessage(), e);
             }
         }

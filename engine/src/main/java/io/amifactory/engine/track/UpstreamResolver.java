@@ -96,9 +96,10 @@ final class UpstreamResolver {
                     results.putAll(f.get());
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while resolving images", e);
+                AwsErrors.throwIfInterruption(e, "checking tracked images");
+                throw new IllegalStateException(e); // not reached: an InterruptedException is an interruption
             } catch (ExecutionException e) {
+                AwsErrors.throwIfInterruption(e.getCause(), "checking tracked images");
                 throw new IllegalStateException("resolving images failed: " + e.getCause(), e.getCause());
             } finally {
                 pool.shutdownNow();
@@ -310,7 +311,12 @@ final class UpstreamResolver {
                 && !s.isThrottlingException();
     }
 
+    /**
+     * What a pair records for a failed call. An interrupt is no pair's failure (and every later call would fail
+     * the same way at once): it ends the whole check, and the ledger keeps what it had.
+     */
     static String describe(SdkException e) {
+        AwsErrors.throwIfInterruption(e, "checking tracked images");
         return (AwsErrors.isThrottling(e) ? "throttled beyond retries: " : "") + abbreviate(AwsErrors.describe(e));
     }
 

@@ -269,6 +269,7 @@ public final class FakeEc2 implements Ec2Client {
     }
 
     private <T> T op(String name, Supplier<T> body) {
+        Faults.refuseIfInterrupted();
         synchronized (aws.lock) {
             aws.record(region, name);
             int call = aws.nextCall();

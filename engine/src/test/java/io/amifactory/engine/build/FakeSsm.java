@@ -131,6 +131,7 @@ public final class FakeSsm implements SsmClient {
     }
 
     private <T> T op(String name, Supplier<T> body) {
+        Faults.refuseIfInterrupted();
         synchronized (aws.lock) {
             aws.record(region, name);
             int call = aws.nextCall();

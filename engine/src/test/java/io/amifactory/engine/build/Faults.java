@@ -3,11 +3,15 @@ package io.amifactory.engine.build;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.AbortedException;
 
 /**
  * Faults a fake AWS injects into named operations (SDK method names, e.g. {@code runInstances}): an error
- * with a code, throttling, or a "crash" right after the operation took effect (the process dies before it
- * could record what it did).
+ * with a code, throttling, a "crash" right after the operation took effect (the process dies before it
+ * could record what it did), or an interrupt of the calling thread before or after the operation took effect.
+ * As the SDK does, a fake refuses every call while the calling thread's interrupt flag is set
+ * ({@link #refuseIfInterrupted}).
  */
 public final class Faults {
     /** Thrown by a fake after an operation took effect, standing in for the process dying there. */
@@ -17,21 +21,27 @@ public final class Faults {
         }
     }
 
-    private enum Kind { ERROR, THROTTLE, CRASH_AFTER, LOSE_REPLY }
+    private enum Kind { ERROR, THROTTLE, CRASH_AFTER, LOSE_REPLY, INTERRUPT, INTERRUPT_AFTER }
 
     private static final class Fault {
         final String operation;
         final int atCall;
         final Kind kind;
         final String code;
+        final Supplier<RuntimeException> interrupt;
         int remaining;
 
         Fault(String operation, int atCall, Kind kind, String code, int times) {
+            this(operation, atCall, kind, code, times, null);
+        }
+
+        Fault(String operation, int atCall, Kind kind, String code, int times, Supplier<RuntimeException> interrupt) {
             this.operation = operation;
             this.atCall = atCall;
             this.kind = kind;
             this.code = code;
             this.remaining = times;
+            this.interrupt = interrupt;
         }
 
         boolean applies(String op, int call) {
@@ -66,6 +76,44 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next call of {@code operation} is cut short by an interrupt of the calling thread before it took
+     * effect: it throws what {@code error} makes (see {@link #aborted()}, {@link #interruptedCause()}), which may
+     * also look at the world at that moment.
+     */
+    public synchronized Faults interrupt(String operation, Supplier<RuntimeException> error) {
+        faults.add(new Fault(operation, 0, Kind.INTERRUPT, null, 1, error));
+        return this;
+    }
+
+    /** As {@link #interrupt}, but the call took effect first: the interrupt came while its reply was on the way. */
+    public synchronized Faults interruptAfter(String operation, Supplier<RuntimeException> error) {
+        faults.add(new Fault(operation, 0, Kind.INTERRUPT_AFTER, null, 1, error));
+        return this;
+    }
+
+    /** What the SDK throws for an interrupt: AbortedException, with the thread's interrupt flag set. */
+    public static RuntimeException aborted() {
+        Thread.currentThread().interrupt();
+        return AbortedException.create("Thread was interrupted");
+    }
+
+    /**
+     * An SdkClientException whose cause is an InterruptedException, the flag cleared: what a layer that caught
+     * the InterruptedException (a credentials provider, an HTTP client) may hand on.
+     */
+    public static RuntimeException interruptedCause() {
+        return software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request",
+                new InterruptedException("sleep interrupted"));
+    }
+
+    /** The SDK sends nothing while the calling thread's interrupt flag is set. */
+    public static void refuseIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw AbortedException.create("Thread was interrupted");
+        }
+    }
+
     public synchronized Faults crashAfter(String operation) {
         faults.add(new Fault(operation, 0, Kind.CRASH_AFTER, null, 1));
         return this;
@@ -97,7 +145,8 @@ public final class Faults {
     synchronized void before(String operation, int call, ErrorFactory errors) {
         for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
             Fault f = it.next();
-            if (f.kind == Kind.CRASH_AFTER || f.kind == Kind.LOSE_REPLY || !f.applies(operation, call)) {
+            if (f.kind == Kind.CRASH_AFTER || f.kind == Kind.LOSE_REPLY || f.kind == Kind.INTERRUPT_AFTER
+                    || !f.applies(operation, call)) {
                 continue;
             }
             if (f.remaining != Integer.MAX_VALUE) {
@@ -105,6 +154,9 @@ public final class Faults {
             }
             if (f.kind == Kind.THROTTLE) {
                 throw errors.throttling();
+            }
+            if (f.kind == Kind.INTERRUPT) {
+                throw f.interrupt.get();
             }
             throw errors.error(f.code, "injected fault in " + operation, 400);
         }
@@ -115,6 +167,10 @@ public final class Faults {
             if (f.kind == Kind.CRASH_AFTER && f.applies(operation, call)) {
                 f.remaining--;
                 throw new SimulatedCrash(operation);
+            }
+            if (f.kind == Kind.INTERRUPT_AFTER && f.applies(operation, call)) {
+                f.remaining--;
+                throw f.interrupt.get();
             }
             if (f.kind == Kind.LOSE_REPLY && f.applies(operation, call)) {
                 f.remaining--;

@@ -295,4 +295,31 @@ class PrunerTest {
         // the images, and snapshots an earlier prune may have left (LeftoverSnapshotsTest)
         assertEquals(List.of("describeImages", "describeSnapshots"), cloud.log().calls());
     }
+
+    @Test
+    void anInterruptStopsThePruneAtTheImageUnderWayAndTheNextPruneFinishesIt() {
+        sixWebImages();
+        PrunePlan plan = pruner.plan(request(PrunePolicy.keepNewest(2), List.of()), listener);
+        int[] deregistrations = {0};
+        cloud.failOn("deregisterImage", req -> {
+            if (++deregistrations[0] < 2) {
+                return null;
+            }
+            Thread.currentThread().interrupt(); // what the SDK does: the flag set, AbortedException thrown
+            return software.amazon.awssdk.core.exception.AbortedException.create("Thread was interrupted");
+        });
+
+        io.amifactory.engine.aws.AwsInterruptedException e = assertThrows(
+                io.amifactory.engine.aws.AwsInterruptedException.class, () -> pruner.execute(plan, listener));
+
+        assertTrue(Thread.interrupted(), "the caller sees the interrupt");
+        assertTrue(e.getMessage().startsWith("interrupted while pruning ami-"), e.getMessage());
+        assertEquals(2, cloud.log().count("deregisterImage"), "no image after the interrupted one is tried");
+        assertFalse(progress.stream().anyMatch(l -> l.contains("Thread was interrupted")), "no image failed: " + progress);
+        cloud.failOn("deregisterImage", req -> null);
+        PruneReport again = pruner.execute(pruner.plan(request(PrunePolicy.keepNewest(2), List.of()), listener), listener);
+        assertTrue(again.ok(), again.toString());
+        assertEquals(2, region.imageIds().size(), "the two newest are left: " + region.imageIds());
+        assertEquals(2, region.snapshotIds().size(), "and only their snapshots: " + region.snapshotIds());
+    }
 }

@@ -1,5 +1,7 @@
 package io.amifactory.engine.share;
 
+import software.amazon.awssdk.core.exception.AbortedException;
+import io.amifactory.engine.aws.AwsInterruptedException;
 import static io.amifactory.engine.image.FakeCloud.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -260,5 +262,20 @@ class ImageSharerTest {
                 software.amazon.awssdk.core.exception.SdkException.class,
                 () -> throwing.share(add(accounts("222222222222"), false), progress));
         assertTrue(check.getMessage() != null && !check.getMessage().isBlank());
+    }
+
+    @Test
+    void anInterruptStopsTheShareWhereItIsInsteadOfFailingEachRegion() {
+        cloud.failOn("modifyImageAttribute", req -> {
+            Thread.currentThread().interrupt(); // what the SDK does: the flag set, AbortedException thrown
+            return AbortedException.create("Thread was interrupted");
+        });
+        AwsInterruptedException e = assertThrows(AwsInterruptedException.class,
+                () -> sharer.share(add(accounts("222222222222"), false), progress));
+
+        assertTrue(Thread.interrupted(), "the caller sees the interrupt");
+        assertEquals("interrupted while sharing us-east-1: ami-0000000e (web-2)", e.getMessage());
+        assertEquals(1, cloud.log().count("modifyImageAttribute"), "the second region is not tried");
+        assertFalse(lines.stream().anyMatch(l -> l.contains("Thread was interrupted")), "no region failed: " + lines);
     }
 }

@@ -1,5 +1,10 @@
 package io.amifactory.engine.track;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
+import java.nio.file.Files;
+import io.amifactory.engine.aws.AwsInterruptedException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -282,5 +287,47 @@ class TrackerTest {
         assertEquals("ami-0123456789abcdef0", UpstreamResolver.amiIdOf(
                 "{\"ecs_agent_version\":\"1.8\",\"image_id\":\"ami-0123456789abcdef0\",\"image_name\":\"x\"}"));
         assertNull(UpstreamResolver.amiIdOf("{\"image\":\"none\"}"));
+    }
+
+    // ---- interrupts (a Jenkins controller shutting down interrupts the check under way)
+
+    private static SdkException interrupt() {
+        Thread.currentThread().interrupt(); // what the SDK does: the flag set, AbortedException thrown
+        return AbortedException.create("Thread was interrupted");
+    }
+
+    @Test
+    void anInterruptedCheckStopsAtOnceRecordsNoErrorAndTheNextCheckCarriesOn() throws Exception {
+        aws.ssmFake(E1).parameter("/up/a", "ami-0000000a");
+        aws.ec2Fake(E1).image("ami-0000000a", "a", "2026-01-01T00:00:00.000Z", "amazon");
+        aws.ec2Fake(E1).image("ami-0000000f", "f-1", "2026-01-01T00:00:00.000Z", "amazon");
+        List<TrackedImage> images = List.of(param("a", "/up/a"), filters("f", "f-*"));
+        tracker.check(images, List.of(E1));
+        String before = Files.readString(dir.resolve("state.json"));
+        aws.log.clear();
+        aws.ssmFake(E1).failNext(TrackerTest::interrupt);
+
+        AwsInterruptedException e = assertThrows(AwsInterruptedException.class, () -> tracker.check(images, List.of(E1)));
+
+        assertTrue(Thread.interrupted(), "the caller sees the interrupt");
+        assertEquals("interrupted while checking tracked images", e.getMessage());
+        assertEquals(List.of("getParameters"), aws.log.calls(), "no call after the interrupt");
+        assertEquals(before, Files.readString(dir.resolve("state.json")), "no pair records the interrupt as its error");
+        CheckReport next = tracker.check(images, List.of(E1));
+        assertTrue(next.results().stream().allMatch(r -> r.status() == CheckStatus.UNCHANGED), next.results().toString());
+    }
+
+    @Test
+    void aCheckOnAnInterruptedThreadIsInterruptedNotAnUnwritableStateFile() throws Exception {
+        aws.ssmFake(E1).parameter("/up/a", "ami-0000000a");
+        List<TrackedImage> images = List.of(param("a", "/up/a"));
+        tracker.check(images, List.of(E1));
+        String before = Files.readString(dir.resolve("state.json"));
+        Thread.currentThread().interrupt();
+
+        // locking the state file on an interrupted thread fails with ClosedByInterruptException
+        assertThrows(AwsInterruptedException.class, () -> tracker.check(images, List.of(E1)));
+        assertTrue(Thread.interrupted());
+        assertEquals(before, Files.readString(dir.resolve("state.json")));
     }
 }

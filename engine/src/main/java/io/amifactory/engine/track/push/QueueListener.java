@@ -104,7 +104,8 @@ public final class QueueListener implements AutoCloseable {
     }
 
     private void listen() {
-        while (!closed) {
+        // An interrupt of this thread ends the listening: every receive would fail at once, in a tight loop.
+        while (!closed && !Thread.currentThread().isInterrupted()) {
             Duration wait;
             try {
                 wait = pollOnce();
@@ -134,6 +135,9 @@ public final class QueueListener implements AutoCloseable {
             messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(BATCH)
                     .waitTimeSeconds(WAIT_SECONDS).visibilityTimeout(VISIBILITY_SECONDS)).messages();
         } catch (RuntimeException e) {
+            if (AwsErrors.isInterruption(e)) {
+                return Duration.ZERO; // not the queue's failure; the loop ends
+            }
             // SdkExceptions, and what the SDK throws once its clients are closed under a receive
             checked = false;
             queueFailing = true;
@@ -150,6 +154,9 @@ public final class QueueListener implements AutoCloseable {
         try {
             handler.handle(queueUrl, messages.size());
         } catch (Exception e) {
+            if (AwsErrors.isInterruption(e)) {
+                return Duration.ZERO; // the messages stay in the queue and come back: nothing is lost
+            }
             return failed("notification queue " + queueUrl + ": the check after " + messages.size()
                     + " message(s) failed (" + AwsErrors.describe(e) + "); they are handled again when SQS shows "
                     + "them again, in " + VISIBILITY_SECONDS / 60 + " min");

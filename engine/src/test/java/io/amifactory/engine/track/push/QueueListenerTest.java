@@ -151,4 +151,44 @@ class QueueListenerTest {
         l.close();
         assertEquals(QueueStatus.State.STOPPED, l.status().state());
     }
+
+    @Test
+    void anInterruptOfTheListenersThreadEndsTheListeningInsteadOfFailingAgainAndAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger receives = new java.util.concurrent.atomic.AtomicInteger();
+        software.amazon.awssdk.services.sqs.SqsClient interrupting = new software.amazon.awssdk.services.sqs.SqsClient() {
+            @Override
+            public software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse getQueueAttributes(
+                    software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest r) {
+                return sqs.getQueueAttributes(r);
+            }
+
+            @Override
+            public software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse receiveMessage(
+                    software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest r) {
+                receives.incrementAndGet();
+                Thread.currentThread().interrupt(); // the SDK under an interrupt: the flag set, AbortedException
+                throw software.amazon.awssdk.core.exception.AbortedException.create("Thread was interrupted");
+            }
+
+            @Override
+            public String serviceName() {
+                return "sqs";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        QueueListener l = new QueueListener(interrupting, URL, (url, n) -> { }, progress, Clock.fixed(NOW, ZoneOffset.UTC));
+        try {
+            l.start();
+            io.amifactory.engine.testkit.Eventually.await("the listener stops", () -> l.status().state()
+                    == QueueStatus.State.STOPPED, () -> l.status() + ", " + receives.get() + " receives, " + lines);
+        } finally {
+            l.close();
+        }
+        assertEquals(1, receives.get(), "no receive after the interrupt");
+        assertNull(l.status().lastError(), "the interrupt is not the queue's failure");
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("warn:")), lines.toString());
+    }
 }

@@ -8,7 +8,9 @@ import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
-import io.jenkins.plugins.amifactory.steps.AmiBuildExecution;
+import io.jenkins.plugins.amifactory.config.AwsIdentity;
+import io.jenkins.plugins.amifactory.config.StepDefaults;
+import io.jenkins.plugins.amifactory.runners.AmiBuilds;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -31,16 +33,23 @@ public final class MotoJenkins {
     private MotoJenkins() {
     }
 
-    /** Global credentials "moto", endpoint and default region, saved (they survive a restart). */
+    /**
+     * Global credentials "moto" as the tracking identity and as the identity steps without credentials may use,
+     * the endpoint and the default region, saved (they survive a restart).
+     */
     public static void configure(MotoServer moto) throws IOException {
         SystemCredentialsProvider.getInstance().getCredentials().add(
                 new AWSCredentialsImpl(CredentialsScope.GLOBAL, "moto", "testing", "testing", "Moto"));
         SystemCredentialsProvider.getInstance().save();
         AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
-        config.setCredentialsId("moto");
+        config.setTracking(new AwsIdentity("moto", "", ""));
+        StepDefaults steps = new StepDefaults();
+        steps.setCredentialsId("moto");
+        steps.setAllowDefaultIdentity(true);
+        config.setSteps(steps);
         config.setEndpoint(moto.endpoint().toString());
         config.setRegions(REGION);
-        AmiBuildExecution.maxPoll = POLL;
+        AmiBuilds.maxPoll = POLL;
     }
 
     /** One of Moto's Amazon Linux 2 images, as the source of a build. */

@@ -8,6 +8,8 @@ import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.aws.NoCredentialsException;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.AwsIdentity;
+import io.jenkins.plugins.amifactory.config.StepDefaults;
 import io.jenkins.plugins.amifactory.forms.FormText;
 import java.io.Serializable;
 import org.kohsuke.accmod.Restricted;
@@ -34,22 +36,32 @@ public final class AwsAccess implements Serializable {
     }
 
     /**
+     * The identity of a step or builder. Without credentials of its own it runs as the steps' default identity,
+     * and only if an administrator allowed that: otherwise anyone who may configure a job could make, share or
+     * delete AMIs as the controller.
+     *
      * @param source the step or builder, for the error message
-     * @throws InputException for an external id without a role of the same step
+     * @throws InputException for an external id without a role, or no credentials where none may be defaulted
      */
     @NonNull
     public static AwsAccess of(@CheckForNull String credentialsId, @CheckForNull String roleArn,
-                        @CheckForNull String externalId, String source) {
-        AmiFactoryConfiguration defaults = AmiFactoryConfiguration.get();
+                               @CheckForNull String externalId, String source) {
+        StepDefaults defaults = AmiFactoryConfiguration.get().getSteps();
         boolean ownRole = !FormText.isBlank(roleArn);
         if (!ownRole && !FormText.isBlank(externalId)) {
             throw new InputException(source, 0, "externalId", "only goes with roleArn (the default role has its own "
                     + "external id in the global configuration)");
         }
+        boolean ownCredentials = !FormText.isBlank(credentialsId);
+        if (!ownCredentials && !defaults.isAllowDefaultIdentity()) {
+            throw new InputException(source, 0, "credentialsId", "name the AWS credentials to use: steps without "
+                    + "credentials may not run as the controller's AWS identity unless an administrator allows it "
+                    + "(Manage Jenkins > System > AMI Factory > Steps)");
+        }
         return new AwsAccess(
-                FormText.isBlank(credentialsId) ? defaults.getCredentialsId() : credentialsId.trim(),
+                ownCredentials ? credentialsId.trim() : defaults.getCredentialsId(),
                 ownRole ? roleArn.trim() : defaults.getRoleArn(),
-                ownRole ? nonNull(externalId).trim() : defaults.getExternalId());
+                ownRole ? FormText.trimmed(externalId) : defaults.getExternalId());
     }
 
     /** Clients for this build: credentials looked up in the build's context and tracked on it. */
@@ -61,19 +73,14 @@ public final class AwsAccess implements Serializable {
             clients.verifyCredentials();
         } catch (NoCredentialsException e) {
             clients.close();
-            throw new AbortException("No AWS credentials: select AWS credentials in the step (credentialsId) or in "
-                    + "Manage Jenkins > System > AMI Factory, or give the controller an instance profile");
+            throw new AbortException("No AWS credentials found for " + describe() + ": select AWS credentials in the "
+                    + "step (credentialsId), or give the controller an instance profile");
         }
         return clients;
     }
 
     /** For the build log: which credentials and role, never anything secret. */
     public String describe() {
-        String who = credentialsId.isEmpty() ? "the controller's own AWS credentials" : "AWS credentials '" + credentialsId + "'";
-        return roleArn.isEmpty() ? who : who + " assuming " + roleArn;
-    }
-
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
+        return AwsIdentity.describe(credentialsId, roleArn);
     }
 }

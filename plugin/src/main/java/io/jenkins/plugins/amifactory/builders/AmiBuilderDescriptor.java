@@ -27,14 +27,18 @@ public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> 
 
     @POST
     public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
-        StepForms.checkPermission(item, Item.CONFIGURE);
+        if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+            return FormValidation.ok();
+        }
         return value != null && value.contains("$") ? FormValidation.ok() : StepForms.roleArn(value);
     }
 
     @POST
     public FormValidation doCheckExternalId(@AncestorInPath Item item, @QueryParameter String value,
                                             @QueryParameter String roleArn) {
-        StepForms.checkPermission(item, Item.CONFIGURE);
+        if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+            return FormValidation.ok();
+        }
         if (value != null && value.contains("$") || roleArn != null && roleArn.contains("$")) {
             return FormValidation.ok();
         }
@@ -43,7 +47,9 @@ public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> 
 
     @POST
     public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
-        StepForms.checkPermission(item, Item.CONFIGURE);
+        if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+            return FormValidation.ok();
+        }
         return value != null && value.contains("$") ? FormValidation.ok() : StepForms.region(value);
     }
 

@@ -1,13 +1,14 @@
 package io.jenkins.plugins.amifactory.config;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
-import hudson.util.ListBoxModel;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -24,9 +25,11 @@ import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * Manage Jenkins → System → "AMI Factory": the tracked images and the AWS defaults the poller (and,
- * later, the build steps) use. Administrators only; also configurable with JCasC under
- * {@code unclassified: amiFactory:}.
+ * Manage Jenkins → System → "AMI Factory": the tracked images, how often they are checked and as whom
+ * ({@link #getTracking()}), what steps may run as when they name no credentials ({@link #getSteps()}), the
+ * default regions, and the emulator endpoint. Administrators only; also configurable with JCasC under
+ * {@code unclassified: amiFactory:}. Every value is checked where both the form and JCasC pass (the setters),
+ * so neither can store what the other would refuse.
  */
 @Extension
 @Symbol("amiFactory")
@@ -35,11 +38,10 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
     public static final int DEFAULT_POLL_MINUTES = 15;
 
     private List<TrackedImageConfig> trackedImages = new ArrayList<>();
-    private String credentialsId = "";
-    private String roleArn = "";
-    private String externalId = "";
     private String regions = "";
     private int pollIntervalMinutes = DEFAULT_POLL_MINUTES;
+    private AwsIdentity tracking = new AwsIdentity();
+    private StepDefaults steps = new StepDefaults();
     private String endpoint = "";
 
     public AmiFactoryConfiguration() {
@@ -57,81 +59,43 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
         return "AMI Factory";
     }
 
-    public List<TrackedImageConfig> getTrackedImages() {
-        return trackedImages == null ? new ArrayList<>() : new ArrayList<>(trackedImages);
+    /** Fields that an older or hand-edited file left out read as their defaults. */
+    protected Object readResolve() {
+        if (trackedImages == null) {
+            trackedImages = new ArrayList<>();
+        }
+        if (tracking == null) {
+            tracking = new AwsIdentity();
+        }
+        if (steps == null) {
+            steps = new StepDefaults();
+        }
+        return this;
     }
 
+    @NonNull
+    public List<TrackedImageConfig> getTrackedImages() {
+        return new ArrayList<>(trackedImages);
+    }
+
+    /** @throws ConfigurationException for two images of the same name or one the engine refuses */
     @DataBoundSetter
     public void setTrackedImages(List<TrackedImageConfig> trackedImages) {
-        this.trackedImages = trackedImages == null ? new ArrayList<>() : new ArrayList<>(trackedImages);
-        save();
-    }
-
-    /** Default AWS credentials (aws-credentials id); empty = the controller's default chain. */
-    public String getCredentialsId() {
-        return nonNull(credentialsId);
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = trim(credentialsId);
-        save();
-    }
-
-    public String getRoleArn() {
-        return nonNull(roleArn);
-    }
-
-    @DataBoundSetter
-    public void setRoleArn(String roleArn) {
-        this.roleArn = trim(roleArn);
-        save();
-    }
-
-    public String getExternalId() {
-        return nonNull(externalId);
-    }
-
-    @DataBoundSetter
-    public void setExternalId(String externalId) {
-        this.externalId = trim(externalId);
-        save();
-    }
-
-    /** Default regions, separated by spaces or commas. */
-    public String getRegions() {
-        return nonNull(regions);
-    }
-
-    @DataBoundSetter
-    public void setRegions(String regions) {
-        this.regions = trim(regions);
-        save();
-    }
-
-    public List<String> getDefaultRegionList() {
-        return FormText.words(regions);
-    }
-
-    public int getPollIntervalMinutes() {
-        return Math.max(MIN_POLL_MINUTES, pollIntervalMinutes);
-    }
-
-    /** Minutes between two checks; values below the minimum are raised to it (AWS rate limits, cost). */
-    @DataBoundSetter
-    public void setPollIntervalMinutes(int pollIntervalMinutes) {
-        this.pollIntervalMinutes = Math.max(MIN_POLL_MINUTES, pollIntervalMinutes);
-        save();
-    }
-
-    /** An endpoint override for AWS emulators (e.g. Moto); empty for real AWS. */
-    public String getEndpoint() {
-        return nonNull(endpoint);
-    }
-
-    @DataBoundSetter
-    public void setEndpoint(String endpoint) {
-        this.endpoint = trim(endpoint);
+        List<TrackedImageConfig> images = trackedImages == null ? new ArrayList<>() : new ArrayList<>(trackedImages);
+        Set<String> names = new HashSet<>();
+        for (TrackedImageConfig image : images) {
+            if (!names.add(image.getName())) {
+                throw new ConfigurationException("trackedImages",
+                        "tracked image '" + image.getName() + "' is configured twice");
+            }
+            try {
+                image.toEngine(tracking);
+            } catch (InputException e) {
+                throw new ConfigurationException("trackedImages",
+                        "tracked image '" + image.getName() + "': " + e.getMessage());
+            }
+        }
+        this.trackedImages = images;
         save();
     }
 
@@ -153,88 +117,167 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
         setTrackedImages(merged);
     }
 
+    /** Default regions of tracked images and steps, separated by spaces or commas. */
+    @NonNull
+    public String getRegions() {
+        return FormText.trimmed(regions);
+    }
+
+    @DataBoundSetter
+    public void setRegions(String regions) {
+        String value = FormText.trimmed(regions);
+        try {
+            EngineChecks.requireRegions("regions", value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("regions", e.getMessage());
+        }
+        this.regions = value;
+        save();
+    }
+
+    @NonNull
+    public List<String> getDefaultRegionList() {
+        return FormText.words(regions);
+    }
+
+    public int getPollIntervalMinutes() {
+        return pollIntervalMinutes;
+    }
+
+    /** Minutes between two checks; at least {@value #MIN_POLL_MINUTES} (AWS rate limits, cost). */
+    @DataBoundSetter
+    public void setPollIntervalMinutes(int pollIntervalMinutes) {
+        if (pollIntervalMinutes < MIN_POLL_MINUTES) {
+            throw new ConfigurationException("pollIntervalMinutes",
+                    "must be at least " + MIN_POLL_MINUTES + " minutes, not " + pollIntervalMinutes);
+        }
+        this.pollIntervalMinutes = pollIntervalMinutes;
+        save();
+    }
+
+    /** As whom the poller and "Test lookup" read upstream images (a tracked image may name its own). */
+    @NonNull
+    public AwsIdentity getTracking() {
+        return tracking;
+    }
+
+    @DataBoundSetter
+    public void setTracking(AwsIdentity tracking) {
+        AwsIdentity value = tracking == null ? new AwsIdentity() : tracking;
+        validate("tracking", value);
+        this.tracking = value;
+        save();
+    }
+
+    /** What steps and builders that name no credentials run as, if anything. */
+    @NonNull
+    public StepDefaults getSteps() {
+        return steps;
+    }
+
+    @DataBoundSetter
+    public void setSteps(StepDefaults steps) {
+        StepDefaults value = steps == null ? new StepDefaults() : steps;
+        validate("steps", value);
+        this.steps = value;
+        save();
+    }
+
+    /** An endpoint override for AWS emulators (e.g. Moto); empty for real AWS. */
+    @NonNull
+    public String getEndpoint() {
+        return FormText.trimmed(endpoint);
+    }
+
+    @DataBoundSetter
+    public void setEndpoint(String endpoint) {
+        String value = FormText.trimmed(endpoint);
+        String problem = endpointProblem(value);
+        if (problem != null) {
+            throw new ConfigurationException("endpoint", problem);
+        }
+        this.endpoint = value;
+        save();
+    }
+
+    /**
+     * Binds the form in one change: nothing is saved until every value was accepted, and a refused form leaves
+     * the previous configuration in memory and on disk.
+     */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
-        int poll = json.optInt("pollIntervalMinutes", DEFAULT_POLL_MINUTES);
-        if (poll < MIN_POLL_MINUTES) {
-            throw new FormException("The poll interval must be at least " + MIN_POLL_MINUTES + " minutes.",
-                    "pollIntervalMinutes");
-        }
-        Values before = new Values(getTrackedImages(), credentialsId, roleArn, externalId, regions, pollIntervalMinutes,
-                endpoint);
-        // Reset first: a list whose last row was deleted is absent from the form and would otherwise survive.
-        new Values(new ArrayList<>(), "", "", "", "", pollIntervalMinutes, "").applyTo(this);
-        try {
+        Values before = new Values(this);
+        try (BulkChange bc = new BulkChange(this)) {
+            // A list whose last row was deleted is absent from the form: without the reset it would survive.
+            this.trackedImages = new ArrayList<>();
             req.bindJSON(this, json);
-            checkTrackedImages();
-        } catch (FormException | RuntimeException e) {
-            // The setters have saved as they bound: put the previous configuration back, on disk too.
+            bc.commit();
+            return true;
+        } catch (ConfigurationException e) {
             before.applyTo(this);
-            save();
-            throw e;
+            throw new FormException(e.getMessage(), e.field());
+        } catch (IOException | RuntimeException e) {
+            before.applyTo(this);
+            throw new FormException("The AMI Factory configuration was not saved: " + e.getMessage(), e, "trackedImages");
         }
-        save();
-        return true;
     }
 
     /** The configuration's fields, to put them back when a submitted form is refused. */
-    private record Values(List<TrackedImageConfig> trackedImages, String credentialsId, String roleArn,
-                          String externalId, String regions, int pollIntervalMinutes, String endpoint) {
+    private static final class Values {
+        private final List<TrackedImageConfig> trackedImages;
+        private final String regions;
+        private final int pollIntervalMinutes;
+        private final AwsIdentity tracking;
+        private final StepDefaults steps;
+        private final String endpoint;
+
+        Values(AmiFactoryConfiguration c) {
+            trackedImages = new ArrayList<>(c.trackedImages);
+            regions = c.regions;
+            pollIntervalMinutes = c.pollIntervalMinutes;
+            tracking = c.tracking;
+            steps = c.steps;
+            endpoint = c.endpoint;
+        }
+
         void applyTo(AmiFactoryConfiguration c) {
             c.trackedImages = new ArrayList<>(trackedImages);
-            c.credentialsId = credentialsId;
-            c.roleArn = roleArn;
-            c.externalId = externalId;
             c.regions = regions;
             c.pollIntervalMinutes = pollIntervalMinutes;
+            c.tracking = tracking;
+            c.steps = steps;
             c.endpoint = endpoint;
         }
     }
 
-    /** Names unique, every image valid for the engine; the form is refused otherwise. */
-    private void checkTrackedImages() throws FormException {
-        Set<String> names = new HashSet<>();
-        for (TrackedImageConfig image : getTrackedImages()) {
-            if (!names.add(image.getName())) {
-                throw new FormException("Tracked image '" + image.getName() + "' is configured twice.", "trackedImages");
-            }
-            try {
-                image.toEngine(this);
-            } catch (InputException e) {
-                throw new FormException("Tracked image '" + image.getName() + "': " + e.getMessage(), "trackedImages");
-            }
+    private static void validate(String field, AwsIdentity identity) {
+        try {
+            identity.validate(field);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(field, e.getMessage());
         }
     }
 
-    @POST
-    public FormValidation doCheckCredentialsId(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return TrackedImageConfig.CredentialsCheck.globalCredentials(value,
-                "Empty: the controller's own AWS credentials (instance profile, environment) are used.");
-    }
-
-    @POST
-    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
-        return TrackedImageConfig.CredentialsCheck.globalItems(credentialsId);
-    }
-
-    @POST
-    public FormValidation doCheckRoleArn(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return EngineChecks.roleArn(value);
-    }
-
-    @POST
-    public FormValidation doCheckExternalId(@QueryParameter String value, @QueryParameter String roleArn) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return EngineChecks.externalId(value, roleArn);
+    private static String endpointProblem(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                return "an http(s) URL, for example http://127.0.0.1:5000";
+            }
+            return null;
+        } catch (URISyntaxException e) {
+            return "not a URL: " + e.getMessage();
+        }
     }
 
     @POST
     public FormValidation doCheckRegions(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         if (FormText.isBlank(value)) {
-            return FormValidation.warning("No default regions: every tracked image must list its own.");
+            return FormValidation.warning("No default regions: every tracked image and step must name its own.");
         }
         return EngineChecks.regions(value);
     }
@@ -243,7 +286,7 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
     public FormValidation doCheckPollIntervalMinutes(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         try {
-            int minutes = Integer.parseInt(value == null ? "" : value.trim());
+            int minutes = Integer.parseInt(FormText.trimmed(value));
             return minutes < MIN_POLL_MINUTES
                     ? FormValidation.error("At least " + MIN_POLL_MINUTES + " minutes.")
                     : FormValidation.ok();
@@ -255,25 +298,12 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckEndpoint(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        if (FormText.isBlank(value)) {
-            return FormValidation.ok();
+        String trimmed = FormText.trimmed(value);
+        String problem = endpointProblem(trimmed);
+        if (problem != null) {
+            return FormValidation.error("Must be " + problem + ".");
         }
-        try {
-            URI uri = new URI(value.trim());
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                return FormValidation.error("An http(s) URL, for example http://127.0.0.1:5000");
-            }
-            return FormValidation.warning("All AWS calls go to this endpoint: for emulators only.");
-        } catch (URISyntaxException e) {
-            return FormValidation.error("Not a URL: " + e.getMessage());
-        }
-    }
-
-    private static String trim(String s) {
-        return s == null ? "" : s.trim();
-    }
-
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
+        return trimmed.isEmpty() ? FormValidation.ok()
+                : FormValidation.warning("All AWS calls go to this endpoint: for emulators only.");
     }
 }

@@ -36,7 +36,7 @@ final class LookupCheck {
             form.setCredentialsId(credentialsId);
             form.setRoleArn(roleArn);
             form.setExternalId(externalId);
-            image = form.toEngine(defaults);
+            image = form.toEngine(defaults.getTracking());
         } catch (InputException e) {
             return FormValidation.error(e.getMessage());
         }
@@ -44,7 +44,7 @@ final class LookupCheck {
             return FormValidation.error("No region to look in: list regions here or set default regions.");
         }
         List<Resolution> resolutions;
-        try (AwsClients clients = AwsConnector.forSystem(form.effectiveCredentialsId(defaults), null, null,
+        try (AwsClients clients = AwsConnector.forSystem(form.effectiveCredentialsId(defaults.getTracking()), null, null,
                 defaults.getEndpoint())) {
             Tracker tracker = new Tracker(clients, LedgerLocation.open(), ProgressListener.NONE);
             resolutions = tracker.lookup(image, defaults.getDefaultRegionList());

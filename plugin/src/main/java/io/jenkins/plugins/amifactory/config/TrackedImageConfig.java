@@ -38,6 +38,7 @@ public final class TrackedImageConfig implements Describable<TrackedImageConfig>
     private String credentialsId = "";
     private String roleArn = "";
     private String externalId = "";
+    private String notificationQueue = "";
 
     @DataBoundConstructor
     public TrackedImageConfig(String name, ImageSourceConfig source) {
@@ -90,26 +91,37 @@ public final class TrackedImageConfig implements Describable<TrackedImageConfig>
         this.externalId = externalId == null ? "" : externalId.trim();
     }
 
-    /** This image's credentials, else the global default ("" = the controller's default chain). */
-    public String effectiveCredentialsId(AmiFactoryConfiguration defaults) {
-        return FormText.isBlank(credentialsId) ? defaults.getCredentialsId() : credentialsId;
+    /** An SQS queue subscribed to the topic that announces this image's releases; empty: polling only. */
+    public String getNotificationQueue() {
+        return notificationQueue == null ? "" : notificationQueue;
+    }
+
+    @DataBoundSetter
+    public void setNotificationQueue(String notificationQueue) {
+        this.notificationQueue = FormText.trimmed(notificationQueue);
+    }
+
+    /** This image's credentials, else the tracking identity's ("" = the controller's default chain). */
+    public String effectiveCredentialsId(AwsIdentity tracking) {
+        return FormText.isBlank(credentialsId) ? tracking.getCredentialsId() : credentialsId;
     }
 
     /**
-     * The engine's tracked image, validated by the engine. A role set here replaces the default role
-     * (it is assumed from the base credentials, not chained through the default role).
+     * The engine's tracked image, validated by the engine. A role set here replaces the tracking role
+     * (it is assumed from the base credentials, not chained through the tracking role).
      *
      * @throws io.amifactory.engine.input.InputException naming the bad field
      */
-    public TrackedImage toEngine(AmiFactoryConfiguration defaults) {
+    public TrackedImage toEngine(AwsIdentity tracking) {
         if (source == null) {
             throw new io.amifactory.engine.input.InputException("tracked image " + name, 0, "source",
                     "choose an SSM parameter or DescribeImages filters");
         }
         boolean ownRole = !FormText.isBlank(roleArn);
         return TrackedImagesLoader.validate(name, source.toEngine(), FormText.words(regions),
-                FormText.blankToNull(ownRole ? roleArn : defaults.getRoleArn()),
-                FormText.blankToNull(ownRole ? externalId : defaults.getExternalId()));
+                FormText.blankToNull(ownRole ? roleArn : tracking.getRoleArn()),
+                FormText.blankToNull(ownRole ? externalId : tracking.getExternalId()),
+                FormText.blankToNull(notificationQueue));
     }
 
     /** The configuration for an image the engine read from a file (the paste-in import). */
@@ -129,14 +141,10 @@ public final class TrackedImageConfig implements Describable<TrackedImageConfig>
         config.setRegions(FormText.joinWords(regions));
         config.setRoleArn(image.roleArn());
         config.setExternalId(image.externalId());
+        config.setNotificationQueue(image.notificationQueue());
         return config;
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public Descriptor<TrackedImageConfig> getDescriptor() {
-        return (Descriptor<TrackedImageConfig>) Jenkins.get().getDescriptorOrDie(getClass());
-    }
 
     @Extension
     @Symbol("trackedImage")
@@ -182,44 +190,20 @@ public final class TrackedImageConfig implements Describable<TrackedImageConfig>
         }
 
         @POST
+        public FormValidation doCheckNotificationQueue(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return EngineChecks.notificationQueue(value);
+        }
+
+        @POST
         public FormValidation doCheckCredentialsId(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return CredentialsCheck.globalCredentials(value, "Empty: the default AWS credentials below apply.");
+            return GlobalCredentials.check(value, "Empty: the credentials of the tracking identity below apply.");
         }
 
         @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
-            return CredentialsCheck.globalItems(credentialsId);
-        }
-    }
-
-    /** Shared by the tracked-image and the global form: AWS credentials from the global store. */
-    static final class CredentialsCheck {
-        private CredentialsCheck() {
-        }
-
-        static FormValidation globalCredentials(String id, String emptyMessage) {
-            if (FormText.isBlank(id)) {
-                return FormValidation.ok(emptyMessage);
-            }
-            boolean found = CredentialsMatchers.firstOrNull(
-                    CredentialsProvider.lookupCredentialsInItemGroup(AmazonWebServicesCredentials.class,
-                            Jenkins.get(), ACL.SYSTEM2, Collections.emptyList()),
-                    CredentialsMatchers.withId(id.trim())) != null;
-            return found ? FormValidation.ok()
-                    : FormValidation.error("No AWS credentials with this id in the global credentials.");
-        }
-
-        static ListBoxModel globalItems(String current) {
-            String value = current == null ? "" : current;
-            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
-                return new StandardListBoxModel().includeCurrentValue(value);
-            }
-            return new StandardListBoxModel()
-                    .includeEmptyValue()
-                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), AmazonWebServicesCredentials.class,
-                            Collections.emptyList(), CredentialsMatchers.always())
-                    .includeCurrentValue(value);
+            return GlobalCredentials.items(credentialsId);
         }
     }
 }

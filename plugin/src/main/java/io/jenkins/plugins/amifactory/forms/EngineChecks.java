@@ -1,6 +1,7 @@
 package io.jenkins.plugins.amifactory.forms;
 
 import hudson.util.FormValidation;
+import io.amifactory.engine.aws.QueueUrls;
 import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.track.ImageSource;
 import io.amifactory.engine.track.TrackedImagesLoader;
@@ -40,6 +41,36 @@ public final class EngineChecks {
                 roleArn.trim(), null));
     }
 
+    /**
+     * A role and its external id as the engine reads them, for values bound without a form (JCasC, the REST API).
+     *
+     * @throws IllegalArgumentException naming {@code where} and the field, when the engine refuses them
+     */
+    public static void requireIdentity(String where, String roleArn, String externalId) {
+        if (FormText.isBlank(roleArn) && !FormText.isBlank(externalId)) {
+            throw new IllegalArgumentException(where + ".externalId: only goes with a role ARN");
+        }
+        try {
+            TrackedImagesLoader.validate(PLACEHOLDER_NAME, PLACEHOLDER_SOURCE, List.of(), FormText.blankToNull(roleArn),
+                    FormText.blankToNull(externalId));
+        } catch (InputException e) {
+            throw new IllegalArgumentException(where + "." + e.field() + ": " + e.problem(), e);
+        }
+    }
+
+    /**
+     * Region names as the engine reads them, for values bound without a form.
+     *
+     * @throws IllegalArgumentException naming {@code where} when the engine refuses one
+     */
+    public static void requireRegions(String where, String regions) {
+        try {
+            TrackedImagesLoader.validate(PLACEHOLDER_NAME, PLACEHOLDER_SOURCE, FormText.words(regions), null, null);
+        } catch (InputException e) {
+            throw new IllegalArgumentException(where + ": " + e.problem(), e);
+        }
+    }
+
     /** An external id is only meaningful with a role; checked next to the form's role, or a placeholder. */
     public static FormValidation externalId(String externalId, String roleArn) {
         if (FormText.isBlank(externalId)) {
@@ -54,6 +85,14 @@ public final class EngineChecks {
         return FormText.isBlank(roleArn)
                 ? FormValidation.warning("Used only together with a role ARN.")
                 : FormValidation.ok();
+    }
+
+    public static FormValidation notificationQueue(String url) {
+        if (FormText.isBlank(url)) {
+            return FormValidation.ok("Empty: new AMIs are noticed at the next poll.");
+        }
+        String problem = QueueUrls.problem(url.trim());
+        return problem == null ? FormValidation.ok() : FormValidation.error(problem);
     }
 
     static FormValidation source(ImageSource source) {

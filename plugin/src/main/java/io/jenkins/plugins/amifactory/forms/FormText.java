@@ -76,6 +76,11 @@ public final class FormText {
         return b.toString();
     }
 
+    /** Trimmed, never null: the form of every text field the configuration keeps. */
+    public static String trimmed(String s) {
+        return s == null ? "" : s.trim();
+    }
+
     public static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }

@@ -12,7 +12,6 @@ import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.build.BuildDriver;
 import io.amifactory.engine.build.BuildMachine;
 import io.amifactory.engine.build.BuildRecord;
-import io.amifactory.engine.build.BuildRecordStore;
 import io.amifactory.engine.build.BuildResult;
 import io.amifactory.engine.build.BuildStatus;
 import io.amifactory.engine.build.Sleeper;
@@ -24,12 +23,13 @@ import io.jenkins.plugins.amifactory.forms.FormText;
 import io.jenkins.plugins.amifactory.runners.AmiBuildDocument;
 import io.jenkins.plugins.amifactory.runners.AmiBuildRequest;
 import io.jenkins.plugins.amifactory.runners.AmiBuilds;
-import io.jenkins.plugins.amifactory.steps.AmiBuildExecution;
+import io.jenkins.plugins.amifactory.runners.BuildFiles;
+import io.jenkins.plugins.amifactory.runners.OpenBuilds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
-import org.jenkinsci.Symbol;
+import java.util.UUID;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -39,8 +39,9 @@ import org.kohsuke.stapler.DataBoundSetter;
  * The new AMIs are exported to later steps by {@link AmiBuildEnvironmentAction}.
  */
 public final class AmiBuildBuilder extends AmiFactoryBuilder {
+    private static final String SOURCE = "Build an AMI";
     private static final Sleeper SLEEPER = d -> Thread.sleep(Math.max(1, Math.min(d.toMillis(),
-            AmiBuildExecution.maxPoll.toMillis())));
+            AmiBuilds.maxPoll.toMillis())));
 
     private String spec;
     private String specFile;
@@ -58,8 +59,9 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
         PrintStream log = listener.getLogger();
         String file = expand(env, specFile);
         if ((file == null) == (spec == null)) {
-            throw new AbortException("amiFactoryBuild: give the build spec inline or as a workspace file, one of them");
+            throw new AbortException(SOURCE + ": give the build spec inline or as a workspace file, one of them");
         }
+        AmiBuildDocument document;
         BuildSpec buildSpec;
         AwsAccess access;
         try {
@@ -69,9 +71,10 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
             if (buildRegion == null && !defaults.isEmpty()) {
                 buildRegion = defaults.get(0);
             }
-            buildSpec = AmiBuildDocument.ofText(file != null ? file : "spec", text, false, expand(env, name), buildRegion,
-                    dryRun).read();
-            access = access(env, "amiFactoryBuild");
+            document = AmiBuildDocument.ofText(file != null ? file : "spec", text, false, expand(env, name), buildRegion,
+                    dryRun);
+            buildSpec = document.read();
+            access = access(env, SOURCE);
         } catch (InputException e) {
             throw new AbortException(e.getMessage());
         }
@@ -79,11 +82,22 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
         try (AwsClients clients = access.clients(run)) {
             Clock clock = Clock.systemUTC();
             BuildRecord record = BuildRecord.start(buildSpec, AmiBuilds.builtBy(run), clock);
-            log.println("amiFactoryBuild: build " + record.buildId() + " of " + buildSpec.name() + " in "
+            // On disk before the first AWS call: a controller that dies mid-build leaves the record to clean up from.
+            BuildFiles files = BuildFiles.of(run, UUID.randomUUID().toString());
+            OpenBuilds.driving(files.key());
+            files.start(document, record, access);
+            log.println(SOURCE + ": build " + record.buildId() + " of " + buildSpec.name() + " in "
                     + buildSpec.region() + " as " + access.describe());
-            BuildMachine machine = new BuildMachine(buildSpec, record, AmiBuilds.services(clients, BuildRecordStore.NONE),
+            BuildMachine machine = new BuildMachine(buildSpec, record, AmiBuilds.services(clients, files.store()),
                     log::println, clock);
-            result = BuildDriver.run(machine, SLEEPER);
+            try {
+                result = BuildDriver.run(machine, SLEEPER);
+            } finally {
+                OpenBuilds.released(files.key());
+            }
+            if (machine.record().isFinished()) {
+                files.finished();
+            }
         }
         if (result.status() == BuildStatus.ABORTED) {
             throw new InterruptedException(AmiBuilds.failure(result));
@@ -93,7 +107,7 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
         }
         AmiBuildEnvironmentAction exported = new AmiBuildEnvironmentAction(result, buildSpec.region());
         run.addAction(exported);
-        log.println("amiFactoryBuild: AMI_ID=" + exported.getImageId() + " AMI_IDS=" + exported.getImageIds());
+        log.println(SOURCE + ": AMI_ID=" + exported.getImageId() + " AMI_IDS=" + exported.getImageIds());
     }
 
     /** The spec itself (YAML or JSON: one build, builds: or seed 001's amis:); taken as written, not expanded. */
@@ -150,7 +164,6 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
     }
 
     @Extension
-    @Symbol("amiFactoryBuild")
     public static final class DescriptorImpl extends AmiBuilderDescriptor {
         @NonNull
         @Override

@@ -8,7 +8,9 @@ import io.amifactory.engine.build.BuildServices;
 import io.amifactory.engine.build.Ec2SourceResolver;
 import io.amifactory.engine.track.TrackedImage;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.AwsIdentity;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -18,19 +20,24 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 /** What the {@code amiBuild} step and the freestyle build builder share around the engine's build machine. */
 @Restricted(NoExternalUse.class)
 public final class AmiBuilds {
+    /** The longest wait between two polls of a build. Tests against an emulator, which answers at once, lower it. */
+    public static volatile Duration maxPoll = Duration.ofMinutes(1);
+
     private AmiBuilds() {
     }
 
-    /** The engine's services, with tracked image names answered by the global configuration. */
+    /**
+     * The engine's services, with tracked image names answered by the global configuration. A build reads a
+     * tracked image as its own identity, with the image's own role if it has one, never the tracking role.
+     */
     public static BuildServices services(AwsClients clients, BuildRecordStore store) {
         return BuildServices.of(clients, store).withSources(new Ec2SourceResolver(clients, AmiBuilds::trackedImage));
     }
 
     private static Optional<TrackedImage> trackedImage(String name) {
-        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
-        for (TrackedImageConfig image : config.getTrackedImages()) {
+        for (TrackedImageConfig image : AmiFactoryConfiguration.get().getTrackedImages()) {
             if (image.getName().equals(name)) {
-                return Optional.of(image.toEngine(config));
+                return Optional.of(image.toEngine(new AwsIdentity()));
             }
         }
         return Optional.empty();

@@ -7,8 +7,10 @@ import hudson.model.Result;
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
-import io.amifactory.engine.testkit.MotoExtension;
 import io.jenkins.plugins.amifactory.MotoJenkins;
+import io.jenkins.plugins.amifactory.WithMoto;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.StepDefaults;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,7 +21,6 @@ import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /** {@code amiBuild} in a sandboxed Pipeline, against Moto. */
 @WithJenkins
-@ExtendWith(MotoExtension.class)
+@WithMoto
 class AmiBuildStepTest {
     private static final String SECRET = "user-data-secret-7f3a";
 
@@ -100,6 +101,28 @@ class AmiBuildStepTest {
         j.assertLogContains("amiBuild: share.accounts[0]: must be a 12-digit AWS account id, not 'CHANGEME'", run);
         assertEquals(List.of(), MotoJenkins.buildInstances(aws));
         assertEquals(List.of(), MotoJenkins.ownImages(aws, REGION));
+    }
+
+    @Test
+    void aStepWithoutCredentialsRunsOnlyWhereAnAdministratorAllowedADefaultIdentity() throws Exception {
+        StepDefaults steps = new StepDefaults();
+        steps.setCredentialsId("moto"); // a default exists, but steps may not use it
+        AmiFactoryConfiguration.get().setSteps(steps);
+        WorkflowJob p = pipeline(buildCall(", dryRun: true"));
+        WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("amiBuild: credentialsId: name the AWS credentials to use", refused);
+        j.assertLogContains("(Manage Jenkins > System > AMI Factory > Steps)", refused);
+
+        p.setDefinition(new CpsFlowDefinition(buildCall(", dryRun: true, credentialsId: 'moto'"), true));
+        WorkflowRun named = j.buildAndAssertSuccess(p);
+        j.assertLogContains("as AWS credentials 'moto'", named);
+
+        steps.setAllowDefaultIdentity(true);
+        AmiFactoryConfiguration.get().setSteps(steps);
+        p.setDefinition(new CpsFlowDefinition(buildCall(", dryRun: true"), true));
+        WorkflowRun allowed = j.buildAndAssertSuccess(p);
+        j.assertLogContains("as AWS credentials 'moto'", allowed);
+        assertEquals(List.of(), MotoJenkins.buildInstances(aws), "dry runs create nothing");
     }
 
     @Test

@@ -9,8 +9,11 @@ import hudson.model.Run;
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
-import io.amifactory.engine.testkit.MotoExtension;
+import io.amifactory.engine.testkit.FaultPlan;
+import io.amifactory.engine.testkit.FaultProxy;
 import io.jenkins.plugins.amifactory.MotoJenkins;
+import io.jenkins.plugins.amifactory.WithMoto;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.runners.PruneRunner;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +29,6 @@ import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -34,7 +36,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /** {@code amiPrune} in a sandboxed Pipeline, against Moto: the plan is archived before anything changes. */
 @WithJenkins
-@ExtendWith(MotoExtension.class)
+@WithMoto
 class AmiPruneStepTest {
     private JenkinsRule j;
     private AwsClients aws;
@@ -107,5 +109,19 @@ class AmiPruneStepTest {
         new SnippetizerTester(j).assertRoundTrip(step,
                 "amiPrune keep: 3, maxAge: '30d', name: 'web-*', regions: ['us-east-1', 'eu-west-1']");
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+    }
+
+    @Test
+    void thePlanIsArchivedBeforeAnythingIsDeletedEvenWhenTheDeletionsFail(MotoServer moto) throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(moto.endpoint(), FaultPlan.none().inject("ec2:DeregisterImage",
+                FaultPlan.Fault.ACCESS_DENIED, 1.0))) {
+            AmiFactoryConfiguration.get().setEndpoint(proxy.endpoint().toString());
+            WorkflowRun run = j.buildAndAssertStatus(Result.FAILURE, pipeline("amiPrune(name: 'web-*', keep: 1)"));
+            assertEquals(Set.copyOf(images), remaining(), "AWS refused every deletion");
+            String archived = plan(run);
+            assertTrue(archived.contains(images.get(0)) && archived.contains(images.get(1)), archived);
+            assertTrue(proxy.calls("ec2:DeregisterImage").size() >= 2, "the deletions were tried after the plan was kept");
+            j.assertLogContains("UnauthorizedOperation", run);
+        }
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import hudson.model.Result;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
-import io.amifactory.engine.testkit.MotoExtension;
 import io.jenkins.plugins.amifactory.MotoJenkins;
+import io.jenkins.plugins.amifactory.WithMoto;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.cps.SnippetizerTester;
@@ -16,14 +16,13 @@ import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.services.ec2.model.LaunchPermission;
 
 /** {@code amiShare} in a sandboxed Pipeline, against Moto. */
 @WithJenkins
-@ExtendWith(MotoExtension.class)
+@WithMoto
 class AmiShareStepTest {
     private JenkinsRule j;
     private AwsClients aws;

@@ -2,9 +2,11 @@ package io.jenkins.plugins.amifactory.builders;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.AbstractBuild;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.Builder;
@@ -37,13 +39,27 @@ public abstract class AmiFactoryBuilder extends Builder implements SimpleBuildSt
     @Override
     public void perform(@NonNull Run<?, ?> run, @NonNull FilePath workspace, @NonNull EnvVars env,
                         @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
+        requireFreestyle(run);
         run(run, workspace, env, listener);
     }
 
     @Override
     public void perform(@NonNull Run<?, ?> run, @NonNull EnvVars env, @NonNull TaskListener listener)
             throws InterruptedException, IOException {
+        requireFreestyle(run);
         run(run, null, env, listener);
+    }
+
+    /**
+     * These builders block an executor for the whole of their work and do not survive a controller restart; a
+     * Pipeline has steps that do both (amiBuild, amiShare, amiPrune), so these refuse to run there.
+     */
+    private void requireFreestyle(Run<?, ?> run) throws AbortException {
+        if (!(run instanceof AbstractBuild)) {
+            throw new AbortException(getDescriptor().getDisplayName() + " is a freestyle build step; in a Pipeline "
+                    + "use amiBuild, amiShare or amiPrune, which wait without holding an executor and survive a "
+                    + "controller restart");
+        }
     }
 
     /** The value with ${VARIABLES} expanded; null when blank. */

@@ -14,7 +14,6 @@ import io.jenkins.plugins.amifactory.forms.FormText;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.PruneRunner;
 import java.io.IOException;
-import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -44,7 +43,7 @@ public final class AmiPruneBuilder extends AmiFactoryBuilder {
         EngineArguments args;
         AwsAccess access;
         try {
-            args = new EngineArguments("amiFactoryPrune")
+            args = new EngineArguments("Prune old AMIs")
                     .put("name", expand(env, name))
                     .put("regions", FormText.words(expand(env, regions)))
                     .put("keep", expand(env, keep))
@@ -54,7 +53,7 @@ public final class AmiPruneBuilder extends AmiFactoryBuilder {
                     .put("familyTag", expand(env, familyTag))
                     .put("inUseParameters", FormText.words(expand(env, inUseParameters)))
                     .flag("keepShared", keepShared);
-            access = access(env, "amiFactoryPrune");
+            access = access(env, "Prune old AMIs");
         } catch (InputException e) {
             throw new AbortException(e.getMessage());
         }
@@ -160,7 +159,6 @@ public final class AmiPruneBuilder extends AmiFactoryBuilder {
     }
 
     @Extension
-    @Symbol("amiFactoryPrune")
     public static final class DescriptorImpl extends AmiBuilderDescriptor {
         @NonNull
         @Override

@@ -14,7 +14,6 @@ import io.jenkins.plugins.amifactory.forms.FormText;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.ShareRunner;
 import java.util.List;
-import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -45,7 +44,7 @@ public final class AmiShareBuilder extends AmiFactoryBuilder {
         AwsAccess access;
         try {
             List<String> images = FormText.words(expand(env, image));
-            args = new EngineArguments("amiFactoryShare")
+            args = new EngineArguments("Share an AMI")
                     .put("image", images.size() == 1 && !images.get(0).contains("=") ? images.get(0) : images)
                     .put("name", expand(env, name))
                     .put("regions", FormText.words(expand(env, regions)))
@@ -56,7 +55,7 @@ public final class AmiShareBuilder extends AmiFactoryBuilder {
                     .flag("allowPublic", allowPublic)
                     .flag("remove", remove)
                     .flag("snapshots", snapshots);
-            access = access(env, "amiFactoryShare");
+            access = access(env, "Share an AMI");
         } catch (InputException e) {
             throw new AbortException(e.getMessage());
         }
@@ -160,7 +159,6 @@ public final class AmiShareBuilder extends AmiFactoryBuilder {
     }
 
     @Extension
-    @Symbol("amiFactoryShare")
     public static final class DescriptorImpl extends AmiBuilderDescriptor {
         @NonNull
         @Override

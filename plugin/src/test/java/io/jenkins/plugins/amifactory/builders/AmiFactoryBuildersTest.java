@@ -9,12 +9,16 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
-import io.amifactory.engine.testkit.MotoExtension;
 import io.jenkins.plugins.amifactory.MotoJenkins;
+import io.jenkins.plugins.amifactory.WithMoto;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.StepDefaults;
 import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.CaptureEnvironmentBuilder;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -22,7 +26,7 @@ import software.amazon.awssdk.services.ec2.model.LaunchPermission;
 
 /** The freestyle builders against Moto: build, then share ${AMI_IDS}; the exported variables; the forms. */
 @WithJenkins
-@ExtendWith(MotoExtension.class)
+@WithMoto
 class AmiFactoryBuildersTest {
     private JenkinsRule j;
     private AwsClients aws;
@@ -79,6 +83,28 @@ class AmiFactoryBuildersTest {
         FreeStyleBuild run = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("spec:7: copies[0]:", run);
         assertEquals(List.of(), MotoJenkins.buildInstances(aws));
+    }
+
+    @Test
+    void theFreestyleBuildersRefuseToRunInAPipeline() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "pipeline");
+        p.setDefinition(new CpsFlowDefinition("node { step([$class: 'AmiBuildBuilder', spec: '''"
+                + spec("") + "'''])\n}\n", true));
+        WorkflowRun run = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("Build an AMI (AMI Factory) is a freestyle build step; in a Pipeline use amiBuild", run);
+        assertEquals(List.of(), MotoJenkins.buildInstances(aws), "nothing was launched");
+    }
+
+    @Test
+    void aFreestyleBuildWithoutCredentialsRunsOnlyWhereAnAdministratorAllowedADefaultIdentity() throws Exception {
+        AmiFactoryConfiguration.get().setSteps(new StepDefaults());
+        FreeStyleProject p = j.createFreeStyleProject("bake");
+        AmiBuildBuilder build = new AmiBuildBuilder();
+        build.setSpec(spec(""));
+        p.getBuildersList().add(build);
+        FreeStyleBuild run = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("Build an AMI: credentialsId: name the AWS credentials to use", run);
+        assertEquals(List.of(), MotoJenkins.buildInstances(aws), "nothing was launched");
     }
 
     @Test

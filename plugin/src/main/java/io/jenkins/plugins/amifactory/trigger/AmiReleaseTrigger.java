@@ -12,6 +12,8 @@ import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.StepForms;
+import java.io.ObjectStreamException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,13 +38,21 @@ import org.kohsuke.stapler.verb.POST;
  * {@code properties([pipelineTriggers([amiRelease(images: ['al2023'])])])}.
  */
 public final class AmiReleaseTrigger extends Trigger<Job<?, ?>> {
-    private final ArrayList<String> images;
+    private ArrayList<String> images;
     private ArrayList<String> regions = new ArrayList<>();
 
     @DataBoundConstructor
     public AmiReleaseTrigger(@CheckForNull List<String> images) {
         super();
         this.images = clean(images);
+    }
+
+    /** A job file written by hand may leave the lists out: they read as empty (every image, every region). */
+    @Override
+    protected Object readResolve() throws ObjectStreamException {
+        images = clean(images);
+        regions = clean(regions);
+        return super.readResolve();
     }
 
     /** Tracked image names; empty = every tracked image. */
@@ -52,7 +62,7 @@ public final class AmiReleaseTrigger extends Trigger<Job<?, ?>> {
 
     /** Regions; empty = every region an image is tracked in. */
     public List<String> getRegions() {
-        return regions == null ? new ArrayList<>() : new ArrayList<>(regions);
+        return new ArrayList<>(regions);
     }
 
     @DataBoundSetter
@@ -70,9 +80,7 @@ public final class AmiReleaseTrigger extends Trigger<Job<?, ?>> {
     }
 
     boolean matches(String trackedImage, String region) {
-        boolean imageOk = images.isEmpty() || images.contains(trackedImage);
-        List<String> r = getRegions();
-        return imageOk && (r.isEmpty() || r.contains(region));
+        return (images.isEmpty() || images.contains(trackedImage)) && (regions.isEmpty() || regions.contains(region));
     }
 
     private static ArrayList<String> clean(List<String> values) {
@@ -111,7 +119,9 @@ public final class AmiReleaseTrigger extends Trigger<Job<?, ?>> {
 
         @POST
         public FormValidation doCheckImagesText(@AncestorInPath Item item, @QueryParameter String value) {
-            checkConfigure(item);
+            if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+                return FormValidation.ok();
+            }
             List<String> names = FormText.words(value);
             if (names.isEmpty()) {
                 return FormValidation.ok("Empty: any tracked image.");
@@ -133,19 +143,14 @@ public final class AmiReleaseTrigger extends Trigger<Job<?, ?>> {
 
         @POST
         public FormValidation doCheckRegionsText(@AncestorInPath Item item, @QueryParameter String value) {
-            checkConfigure(item);
+            if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+                return FormValidation.ok();
+            }
             if (FormText.isBlank(value)) {
                 return FormValidation.ok("Empty: any region.");
             }
             return EngineChecks.regions(value);
         }
 
-        private static void checkConfigure(@CheckForNull Item item) {
-            if (item == null) {
-                Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            } else {
-                item.checkPermission(Item.CONFIGURE);
-            }
-        }
     }
 }

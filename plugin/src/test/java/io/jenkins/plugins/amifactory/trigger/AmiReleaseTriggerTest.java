@@ -16,10 +16,11 @@ import hudson.model.TaskListener;
 import hudson.util.StreamTaskListener;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
-import io.amifactory.engine.testkit.MotoExtension;
 import io.amifactory.engine.track.ImageSource;
 import io.amifactory.engine.track.ReleaseEvent;
+import io.jenkins.plugins.amifactory.WithMoto;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.AwsIdentity;
 import io.jenkins.plugins.amifactory.config.SsmParameterSource;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import java.time.Instant;
@@ -29,7 +30,6 @@ import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * public parameter AWS would update.
  */
 @WithJenkins
-@ExtendWith(MotoExtension.class)
+@WithMoto
 class AmiReleaseTriggerTest {
     private static final String PARAMETER = "/factory-test/base/image_id";
     private static final String REGION = "us-east-1";
@@ -66,7 +66,7 @@ class AmiReleaseTriggerTest {
         SystemCredentialsProvider.getInstance().getCredentials().add(
                 new AWSCredentialsImpl(CredentialsScope.GLOBAL, "moto", "testing", "testing", "Moto"));
         AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
-        config.setCredentialsId("moto");
+        config.setTracking(new AwsIdentity("moto", "", ""));
         config.setEndpoint(moto.endpoint().toString());
         config.setRegions(REGION);
         config.setTrackedImages(List.of(new TrackedImageConfig("base", new SsmParameterSource(PARAMETER))));
@@ -74,6 +74,10 @@ class AmiReleaseTriggerTest {
 
     private void publish(String amiId) {
         aws.ssm(REGION).putParameter(r -> r.name(PARAMETER).value(amiId).type(ParameterType.STRING).overwrite(true));
+    }
+
+    private String imageName(String amiId) {
+        return aws.ec2(REGION).describeImages(r -> r.imageIds(amiId)).images().get(0).name();
     }
 
     private void cycle() throws Exception {
@@ -106,6 +110,7 @@ class AmiReleaseTriggerTest {
         assertTrue(cause.getShortDescription().endsWith(" for base in " + REGION), cause.getShortDescription());
         EnvVars env = build.getEnvironment(TaskListener.NULL);
         assertEquals(secondAmi, env.get("AMI_ID"));
+        assertEquals(imageName(secondAmi), env.get("AMI_NAME"));
         assertEquals(REGION, env.get("AMI_REGION"));
         assertEquals(firstAmi, env.get("AMI_PREVIOUS_ID"));
         assertEquals("base", env.get("AMI_TRACKED_IMAGE"));
@@ -118,26 +123,59 @@ class AmiReleaseTriggerTest {
         assertEquals(1, wanted.getBuilds().size(), "the same AMI never fires twice");
     }
 
+    /** Every variable a release gives a Pipeline, echoed on one line. */
+    private static final String ECHO_RELEASE = "echo \"ami=${env.AMI_ID} name=${env.AMI_NAME} region=${env.AMI_REGION} "
+            + "prev=${env.AMI_PREVIOUS_ID} image=${env.AMI_TRACKED_IMAGE} event=${env.AMI_RELEASE_EVENT}\"";
+
+    private void assertReleaseSeen(WorkflowRun run) throws Exception {
+        AmiReleaseCause cause = run.getCause(AmiReleaseCause.class);
+        assertNotNull(cause, "the build says why it started");
+        assertEquals(secondAmi, cause.getImageId());
+        j.assertLogContains("ami=" + secondAmi + " name=" + imageName(secondAmi) + " region=" + REGION + " prev="
+                + firstAmi + " image=base event={", run);
+        j.assertLogContains("\"imageId\":\"" + secondAmi + "\"", run);
+    }
+
     @Test
-    void pipelineJobStartsOncePerNewAmiWithCauseAndEnvironment() throws Exception {
+    void pipelineJobWithPipelineTriggersStartsOncePerNewAmiWithCauseAndEnvironment() throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, "pipeline");
         p.setDefinition(new CpsFlowDefinition(
                 "properties([pipelineTriggers([amiRelease(images: ['base'], regions: ['" + REGION + "'])])])\n"
-                        + "echo \"ami=${env.AMI_ID} prev=${env.AMI_PREVIOUS_ID} image=${env.AMI_TRACKED_IMAGE}\"\n",
-                true));
+                        + ECHO_RELEASE + "\n", true));
         j.buildAndAssertSuccess(p); // registers the trigger, as the first run of a Jenkinsfile does
 
         cycle();
-        assertEquals(1, p.getBuilds().size());
+        assertEquals(1, p.getBuilds().size(), "first sight is a baseline: nothing fires");
 
         publish(secondAmi);
         cycle();
         WorkflowRun run = p.getLastBuild();
         assertEquals(2, run.getNumber());
-        AmiReleaseCause cause = run.getCause(AmiReleaseCause.class);
-        assertNotNull(cause);
-        assertEquals(secondAmi, cause.getImageId());
-        j.assertLogContains("ami=" + secondAmi + " prev=" + firstAmi + " image=base", run);
+        assertReleaseSeen(run);
+
+        cycle();
+        assertEquals(2, p.getBuilds().size(), "the same AMI never fires twice");
+    }
+
+    @Test
+    void declarativeTriggersDirectiveStartsOncePerNewAmiWithCauseAndEnvironment() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "declarative");
+        p.setDefinition(new CpsFlowDefinition("pipeline {\n"
+                + "  agent none\n"
+                + "  triggers { amiRelease(images: ['base']) }\n"
+                + "  stages { stage('bake') { steps { " + ECHO_RELEASE + " } } }\n"
+                + "}\n", true));
+        j.buildAndAssertSuccess(p);
+        assertNotNull(p.getTriggers().values().stream().filter(AmiReleaseTrigger.class::isInstance).findFirst()
+                .orElse(null), "the directive registered the trigger");
+
+        cycle();
+        assertEquals(1, p.getBuilds().size(), "first sight is a baseline: nothing fires");
+
+        publish(secondAmi);
+        cycle();
+        assertEquals(2, p.getBuilds().size());
+        assertReleaseSeen(p.getLastBuild());
 
         cycle();
         assertEquals(2, p.getBuilds().size(), "the same AMI never fires twice");

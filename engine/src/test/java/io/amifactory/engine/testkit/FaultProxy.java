@@ -176,6 +176,7 @@ public final class FaultProxy implements AutoCloseable {
     public synchronized void clear() {
         calls.clear();
         log.clear();
+        proxyAuthorizations.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

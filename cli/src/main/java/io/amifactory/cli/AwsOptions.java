@@ -2,6 +2,7 @@ package io.amifactory.cli;
 
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.aws.AwsSettings;
+import io.amifactory.engine.aws.ProxySettings;
 import io.amifactory.engine.aws.RegionNames;
 import io.amifactory.engine.aws.RoleArns;
 import io.amifactory.engine.emulator.MotoServer;
@@ -37,11 +38,20 @@ public final class AwsOptions implements AutoCloseable {
             description = "External id for --role-arn.")
     String externalId;
 
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "Send every AWS call through this HTTP proxy, http://host:port. Default: $HTTPS_PROXY "
+                    + "($HTTP_PROXY with an http:// endpoint). A proxy user and password are taken only from that "
+                    + "variable (http://user:password@host:port), never from the command line. Hosts in $NO_PROXY "
+                    + "are reached directly.")
+    String proxy;
+
     @Option(names = "--sandbox",
             description = "Run against Moto, an AWS emulator started on a free loopback port for this command "
                     + "(python3 -m moto.server), with dummy credentials. No AWS account needed.")
     boolean sandbox;
 
+    /** The process environment; tests give another. */
+    java.util.function.Function<String, String> environment = System::getenv;
     private MotoServer moto;
     private AwsClients clients;
     /** The first {@code --region} of the command, when it has one: where the caller works. */
@@ -65,7 +75,7 @@ public final class AwsOptions implements AutoCloseable {
                         .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("sandbox", "sandbox")));
             } else {
                 URI ep = endpoint != null ? endpoint : envEndpoint();
-                b.endpoint(ep);
+                b.endpoint(ep).proxy(proxySettings(ep));
             }
             clients = new AwsClients(b.build());
         }
@@ -89,9 +99,59 @@ public final class AwsOptions implements AutoCloseable {
         if (sandbox && profile != null) {
             throw new UsageException("--sandbox uses dummy credentials: leave out --profile");
         }
-        if (!sandbox) {
-            checkEndpoint(endpoint != null ? endpoint : envEndpoint(), endpoint != null ? "--endpoint-url" : "AWS_ENDPOINT_URL");
+        if (sandbox && proxy != null) {
+            throw new UsageException("--sandbox runs the emulator on this machine: leave out --proxy");
         }
+        if (!sandbox) {
+            URI ep = endpoint != null ? endpoint : envEndpoint();
+            checkEndpoint(ep, endpoint != null ? "--endpoint-url" : "AWS_ENDPOINT_URL");
+            proxySettings(ep);
+        }
+    }
+
+    /**
+     * The proxy for every call: {@code --proxy}, else the variable curl and the AWS CLI read for the endpoint's
+     * scheme ({@code https_proxy}/{@code HTTPS_PROXY}; {@code http_proxy}/{@code HTTP_PROXY} for an http://
+     * emulator), with {@code NO_PROXY}'s hosts reached directly; null when none is set (the SDK's defaults then
+     * apply: the JVM's proxy properties). A user and password come only from the variable: a command line is
+     * visible to every user of the machine.
+     */
+    ProxySettings proxySettings(URI endpointInUse) {
+        String where;
+        String url;
+        if (proxy != null) {
+            where = "--proxy";
+            url = proxy;
+        } else {
+            boolean plainHttp = endpointInUse != null && "http".equalsIgnoreCase(endpointInUse.getScheme());
+            where = plainHttp ? "HTTP_PROXY" : "HTTPS_PROXY";
+            url = plainHttp ? env("http_proxy", "HTTP_PROXY") : env("https_proxy", "HTTPS_PROXY");
+            if (url == null) {
+                return null;
+            }
+        }
+        ProxySettings p;
+        try {
+            p = ProxySettings.fromUrl(url).nonProxyHosts(ProxySettings.noProxyPatterns(env("no_proxy", "NO_PROXY")))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(where + ": " + e.getMessage()); // never the URL: it may hold a password
+        }
+        if (proxy != null && p.hasCredentials()) {
+            throw new UsageException("--proxy: give the proxy's user and password in HTTPS_PROXY "
+                    + "(http://user:password@host:port), not on the command line, where other users can read them");
+        }
+        return p;
+    }
+
+    private String env(String... names) {
+        for (String n : names) {
+            String v = environment.apply(n);
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
     }
 
     private static void checkEndpoint(URI uri, String where) {
@@ -136,8 +196,8 @@ public final class AwsOptions implements AutoCloseable {
         return sandbox;
     }
 
-    private static URI envEndpoint() {
-        String env = System.getenv("AWS_ENDPOINT_URL");
+    private URI envEndpoint() {
+        String env = environment.apply("AWS_ENDPOINT_URL");
         if (env == null || env.isBlank()) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.amifactory.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amifactory.engine.emulator.MotoServer;
@@ -123,5 +124,32 @@ class AwsOptionsTest {
         List<FaultProxy.Call> assumed = proxy.calls("sts:AssumeRole");
         assertEquals(1, assumed.size(), proxy.calls() + "\n" + err);
         assertEquals("us-gov-west-1", assumed.get(0).region(), "the credentials are checked before any other call");
+    }
+
+    @Test
+    void proxyOptionSendsEveryCallThroughTheProxy(MotoServer moto) {
+        StringWriter err = new StringWriter();
+        System.setProperty("aws.accessKeyId", "testing");
+        System.setProperty("aws.secretAccessKey", "testing");
+        try {
+            AmiFactory.run(new String[] {"check", "--config", config.toString(), "--state",
+                    dir.resolve("state.json").toString(), "--endpoint-url", moto.endpoint().toString(),
+                    "--proxy", proxy.endpoint().toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        assertEquals(1, proxy.calls("ssm:GetParameters").size(), proxy.calls() + "\n" + err);
+    }
+
+    @Test
+    void proxyCredentialsAreRefusedOnTheCommandLineAndNeverRepeated() {
+        String err = rejected("--endpoint-url", proxy.endpoint().toString(), "--proxy", "http://builder:s3cr3t-pw@proxy.corp.example:3128");
+        assertTrue(err.contains("--proxy: give the proxy's user and password in HTTPS_PROXY"), err);
+        assertFalse(err.contains("s3cr3t-pw"), err);
+        err = rejected("--endpoint-url", proxy.endpoint().toString(), "--proxy", "socks5://builder:s3cr3t-pw@proxy:1080");
+        assertEquals("amifactory: --proxy: a proxy URL starts with http:// or https://, not socks5://", err);
+        assertEquals("amifactory: --sandbox runs the emulator on this machine: leave out --proxy",
+                rejected("--sandbox", "--proxy", "http://proxy.corp.example:3128"));
     }
 }

@@ -15,7 +15,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.http.apache.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -246,7 +245,7 @@ public final class AwsClients implements ClientSource, AutoCloseable {
     private static SdkHttpClient buildHttp(AwsSettings settings) {
         ApacheHttpClient.Builder b = ApacheHttpClient.builder().maxConnections(64);
         if (settings.proxy() != null) {
-            b.proxyConfiguration(ProxyConfiguration.builder().endpoint(settings.proxy()).build());
+            b.proxyConfiguration(settings.proxy().toApacheConfiguration());
         }
         return b.build();
     }

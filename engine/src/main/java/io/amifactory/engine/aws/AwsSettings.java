@@ -32,7 +32,7 @@ public final class AwsSettings {
     private final String homeRegion;
     private final int maxAttempts;
     private final Duration apiCallTimeout;
-    private final URI proxy;
+    private final ProxySettings proxy;
 
     private AwsSettings(Builder b) {
         this.credentials = b.credentials;
@@ -106,7 +106,11 @@ public final class AwsSettings {
         return apiCallTimeout;
     }
 
-    public URI proxy() {
+    /**
+     * The proxy every call goes through, or null: then the SDK's own defaults apply (the JVM's
+     * {@code http.proxyHost}/{@code http.proxyPort} properties, else {@code HTTP_PROXY}).
+     */
+    public ProxySettings proxy() {
         return proxy;
     }
 
@@ -124,7 +128,7 @@ public final class AwsSettings {
         private String homeRegion;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration apiCallTimeout = Duration.ofMinutes(2);
-        private URI proxy;
+        private ProxySettings proxy;
 
         public Builder credentials(AwsCredentialsProvider credentials) {
             this.credentials = credentials;
@@ -183,7 +187,11 @@ public final class AwsSettings {
             return this;
         }
 
-        public Builder proxy(URI proxy) {
+        /**
+         * The proxy for every client these settings make (STS for role assumption included), and nothing else:
+         * the JVM's proxy properties and the environment are then not read. Null: the SDK's own defaults.
+         */
+        public Builder proxy(ProxySettings proxy) {
             this.proxy = proxy;
             return this;
         }

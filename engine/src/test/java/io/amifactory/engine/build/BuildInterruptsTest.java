@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amifactory.engine.build.spec.BuildSpec;
+import io.amifactory.engine.testkit.FakeErrors;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +37,7 @@ class BuildInterruptsTest {
 
     /** How the interrupt reaches the engine. */
     enum Interrupt {
-        ABORTED(Faults::aborted),
+        ABORTED(FakeErrors::interrupted),
         INTERRUPTED_CAUSE(Faults::interruptedCause);
 
         final Supplier<RuntimeException> error;
@@ -249,7 +250,7 @@ class BuildInterruptsTest {
         Harness.stepUntil(interrupted, h.clock, r -> "customise".equals(r.currentPhase()) && r.polls > 2);
         Harness.stepUntil(other, h.clock, r -> "customise".equals(r.currentPhase()) && r.polls > 2);
         h.clock.advance(SharedPolls.untilNextTick(h.clock.instant()));
-        h.aws.faults.interrupt("describeInstances", Faults::aborted);
+        h.aws.faults.interrupt("describeInstances", FakeErrors::interrupted);
 
         assertThrows(BuildInterruptedException.class, interrupted::step, "its read of the tick was interrupted");
         assertTrue(Thread.interrupted());
@@ -262,7 +263,7 @@ class BuildInterruptsTest {
     void theDriverAbortsABuildInterruptedInsideAStepAndCleansUpWithTheInterruptCleared() {
         BuildMachine m = h.machine(SPEC);
         Harness.stepUntil(m, h.clock, r -> "customise".equals(r.currentPhase()) && r.polls > 2);
-        h.aws.faults.interrupt("describeInstances", Faults::aborted);
+        h.aws.faults.interrupt("describeInstances", FakeErrors::interrupted);
 
         BuildResult r = BuildDriver.run(m, h.clock.sleeper());
 

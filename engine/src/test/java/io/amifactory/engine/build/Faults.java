@@ -78,7 +78,7 @@ public final class Faults {
 
     /**
      * The next call of {@code operation} is cut short by an interrupt of the calling thread before it took
-     * effect: it throws what {@code error} makes (see {@link #aborted()}, {@link #interruptedCause()}), which may
+     * effect: it throws what {@code error} makes (see {@link io.amifactory.engine.testkit.FakeErrors#interrupted()}, {@link #interruptedCause()}), which may
      * also look at the world at that moment.
      */
     public synchronized Faults interrupt(String operation, Supplier<RuntimeException> error) {
@@ -90,12 +90,6 @@ public final class Faults {
     public synchronized Faults interruptAfter(String operation, Supplier<RuntimeException> error) {
         faults.add(new Fault(operation, 0, Kind.INTERRUPT_AFTER, null, 1, error));
         return this;
-    }
-
-    /** What the SDK throws for an interrupt: AbortedException, with the thread's interrupt flag set. */
-    public static RuntimeException aborted() {
-        Thread.currentThread().interrupt();
-        return AbortedException.create("Thread was interrupted");
     }
 
     /**

@@ -85,10 +85,7 @@ class LatestFinderTest {
     @Test
     void anInterruptIsNotReportedAsThatRegionsFailure() {
         cloud.region("us-east-1").put(image("ami-00000001", "web-1", "2025-01-01T00:00:00Z").build());
-        cloud.failOn("describeImages", req -> {
-            Thread.currentThread().interrupt();
-            return software.amazon.awssdk.core.exception.AbortedException.create("Thread was interrupted");
-        });
+        cloud.failOn("describeImages", req -> io.amifactory.engine.testkit.FakeErrors.interrupted());
         assertThrows(io.amifactory.engine.aws.AwsInterruptedException.class, () -> find("name: web-*\n"));
         assertTrue(Thread.interrupted());
     }

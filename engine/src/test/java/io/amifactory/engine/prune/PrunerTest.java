@@ -305,8 +305,7 @@ class PrunerTest {
             if (++deregistrations[0] < 2) {
                 return null;
             }
-            Thread.currentThread().interrupt(); // what the SDK does: the flag set, AbortedException thrown
-            return software.amazon.awssdk.core.exception.AbortedException.create("Thread was interrupted");
+            return io.amifactory.engine.testkit.FakeErrors.interrupted();
         });
 
         io.amifactory.engine.aws.AwsInterruptedException e = assertThrows(

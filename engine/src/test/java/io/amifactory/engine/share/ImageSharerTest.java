@@ -1,6 +1,5 @@
 package io.amifactory.engine.share;
 
-import software.amazon.awssdk.core.exception.AbortedException;
 import io.amifactory.engine.aws.AwsInterruptedException;
 import static io.amifactory.engine.image.FakeCloud.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -266,10 +265,7 @@ class ImageSharerTest {
 
     @Test
     void anInterruptStopsTheShareWhereItIsInsteadOfFailingEachRegion() {
-        cloud.failOn("modifyImageAttribute", req -> {
-            Thread.currentThread().interrupt(); // what the SDK does: the flag set, AbortedException thrown
-            return AbortedException.create("Thread was interrupted");
-        });
+        cloud.failOn("modifyImageAttribute", req -> io.amifactory.engine.testkit.FakeErrors.interrupted());
         AwsInterruptedException e = assertThrows(AwsInterruptedException.class,
                 () -> sharer.share(add(accounts("222222222222"), false), progress));
 

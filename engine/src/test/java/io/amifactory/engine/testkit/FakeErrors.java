@@ -1,6 +1,7 @@
 package io.amifactory.engine.testkit;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 
@@ -19,6 +20,15 @@ public final class FakeErrors {
         return (SsmException) SsmException.builder().statusCode(status).message(message)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("SSM").build())
                 .build();
+    }
+
+    /**
+     * What the SDK does when the calling thread is interrupted (a Jenkins shutdown): sets the thread's interrupt
+     * flag and throws AbortedException. Call it where the fake would make the call.
+     */
+    public static AbortedException interrupted() {
+        Thread.currentThread().interrupt();
+        return AbortedException.create("Thread was interrupted");
     }
 
     public static Ec2Exception ec2Throttled() {

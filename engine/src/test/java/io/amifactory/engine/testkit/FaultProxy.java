@@ -41,13 +41,18 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * {@code Action} form field (query protocols: EC2, AutoScaling, STS). Every call is recorded ({@link #calls()},
  * and by SDK method name in {@link #log()}) with the fault it got, so that tests can count attempts and
  * prove that a request made no call at all.
+ *
+ * <p>It also works as the HTTP proxy of a client ({@link #endpoint()} as the proxy, the emulator as the
+ * endpoint): a request in proxy form ({@code POST http://127.0.0.1:5000/}) is forwarded to the URL it names.
+ * {@link #requireProxyCredentials()} makes it answer 407 until a request carries {@code Proxy-Authorization},
+ * whose values are kept in {@link #proxyAuthorizations()}.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
     private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([^&]*)");
     /** Headers the JDK client sets itself (and refuses), or that describe the hop rather than the message. */
     private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
-            "upgrade", "transfer-encoding", "keep-alive", "date");
+            "upgrade", "transfer-encoding", "keep-alive", "date", "proxy-authorization", "proxy-connection");
 
     /**
      * One call as the proxy saw it: when it arrived, what was injected, and the HTTP status returned (-1 when
@@ -90,6 +95,8 @@ public final class FaultProxy implements AutoCloseable {
     private final CallLog log = new CallLog();
     private volatile FaultPlan plan;
     private volatile Hold hold;
+    private volatile boolean requireProxyCredentials;
+    private final List<String> proxyAuthorizations = new ArrayList<>();
 
     private FaultProxy(URI target, FaultPlan plan) throws IOException {
         this.target = target;
@@ -130,6 +137,16 @@ public final class FaultProxy implements AutoCloseable {
                 .build();
     }
 
+    /** Answers 407 (Basic) to every request without a {@code Proxy-Authorization} header, as a proxy with users does. */
+    public void requireProxyCredentials() {
+        requireProxyCredentials = true;
+    }
+
+    /** Every {@code Proxy-Authorization} header received, in order. */
+    public synchronized List<String> proxyAuthorizations() {
+        return List.copyOf(proxyAuthorizations);
+    }
+
     /** Replaces the plan for the calls that follow. */
     public void plan(FaultPlan plan) {
         this.plan = plan;
@@ -159,11 +176,22 @@ public final class FaultProxy implements AutoCloseable {
     public synchronized void clear() {
         calls.clear();
         log.clear();
+        proxyAuthorizations.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String proxyAuthorization = exchange.getRequestHeaders().getFirst("Proxy-Authorization");
+            if (proxyAuthorization != null) {
+                synchronized (this) {
+                    proxyAuthorizations.add(proxyAuthorization);
+                }
+            } else if (requireProxyCredentials) {
+                exchange.getResponseHeaders().add("Proxy-Authenticate", "Basic realm=\"fault-proxy\"");
+                exchange.sendResponseHeaders(407, -1);
+                return;
+            }
             String service = "unknown";
             String region = "unknown";
             Matcher scope = SCOPE.matcher(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));

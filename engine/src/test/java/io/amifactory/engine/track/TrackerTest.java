@@ -1,8 +1,6 @@
 package io.amifactory.engine.track;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.SdkException;
 import java.nio.file.Files;
 import io.amifactory.engine.aws.AwsInterruptedException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -291,11 +289,6 @@ class TrackerTest {
 
     // ---- interrupts (a Jenkins controller shutting down interrupts the check under way)
 
-    private static SdkException interrupt() {
-        Thread.currentThread().interrupt(); // what the SDK does: the flag set, AbortedException thrown
-        return AbortedException.create("Thread was interrupted");
-    }
-
     @Test
     void anInterruptedCheckStopsAtOnceRecordsNoErrorAndTheNextCheckCarriesOn() throws Exception {
         aws.ssmFake(E1).parameter("/up/a", "ami-0000000a");
@@ -305,7 +298,7 @@ class TrackerTest {
         tracker.check(images, List.of(E1));
         String before = Files.readString(dir.resolve("state.json"));
         aws.log.clear();
-        aws.ssmFake(E1).failNext(TrackerTest::interrupt);
+        aws.ssmFake(E1).failNext(FakeErrors::interrupted);
 
         AwsInterruptedException e = assertThrows(AwsInterruptedException.class, () -> tracker.check(images, List.of(E1)));
 

@@ -166,8 +166,7 @@ class QueueListenerTest {
             public software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse receiveMessage(
                     software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest r) {
                 receives.incrementAndGet();
-                Thread.currentThread().interrupt(); // the SDK under an interrupt: the flag set, AbortedException
-                throw software.amazon.awssdk.core.exception.AbortedException.create("Thread was interrupted");
+                throw io.amifactory.engine.testkit.FakeErrors.interrupted();
             }
 
             @Override

@@ -67,8 +67,13 @@ public final class AwsAccess implements Serializable {
     /** Clients for this build: credentials looked up in the build's context and tracked on it. */
     @NonNull
     public AwsClients clients(@NonNull Run<?, ?> run) throws AbortException {
-        AwsClients clients = AwsConnector.forRun(run, credentialsId, roleArn, externalId,
-                AmiFactoryConfiguration.get().getEndpoint());
+        return clients(run, null);
+    }
+
+    /** @param homeRegion where the work happens (STS is asked there); null: the first default region */
+    @NonNull
+    public AwsClients clients(@NonNull Run<?, ?> run, @CheckForNull String homeRegion) throws AbortException {
+        AwsClients clients = AwsConnector.forRun(run, credentialsId, roleArn, externalId, homeRegion);
         try {
             clients.verifyCredentials();
         } catch (NoCredentialsException e) {

@@ -6,11 +6,15 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
+import hudson.ProxyConfiguration;
 import hudson.model.Run;
 import hudson.security.ACL;
+import hudson.util.Secret;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.aws.AwsSettings;
+import io.amifactory.engine.aws.ProxySettings;
 import io.amifactory.engine.aws.RefreshingCredentialsProvider;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.forms.FormText;
 import java.net.URI;
 import java.util.Collections;
@@ -39,8 +43,7 @@ public final class AwsConnector {
      * are looked up in the global (system) store as SYSTEM, because only administrators configure them.
      */
     @NonNull
-    public static AwsClients forSystem(@CheckForNull String credentialsId, @CheckForNull String roleArn,
-                                       @CheckForNull String externalId, @CheckForNull String endpoint) {
+    public static AwsClients forSystem(@CheckForNull String credentialsId) {
         AmazonWebServicesCredentials credentials = null;
         if (!FormText.isBlank(credentialsId)) {
             credentials = CredentialsMatchers.firstOrNull(
@@ -52,7 +55,7 @@ public final class AwsConnector {
                         + "' were not found among the global credentials");
             }
         }
-        return new AwsClients(settings(credentials, roleArn, externalId, endpoint));
+        return new AwsClients(settings(credentials, null, null, null));
     }
 
     /**
@@ -62,7 +65,7 @@ public final class AwsConnector {
     @NonNull
     public static AwsClients forRun(@NonNull Run<?, ?> run, @CheckForNull String credentialsId,
                                     @CheckForNull String roleArn, @CheckForNull String externalId,
-                                    @CheckForNull String endpoint) throws AbortException {
+                                    @CheckForNull String homeRegion) throws AbortException {
         AmazonWebServicesCredentials credentials = null;
         if (!FormText.isBlank(credentialsId)) {
             credentials = CredentialsProvider.findCredentialById(credentialsId.trim(),
@@ -73,17 +76,45 @@ public final class AwsConnector {
             }
             CredentialsProvider.track(run, credentials);
         }
-        return new AwsClients(settings(credentials, roleArn, externalId, endpoint));
+        return new AwsClients(settings(credentials, roleArn, externalId, homeRegion));
     }
 
+    /**
+     * The engine's settings: the credential, the role, the administrator's endpoint override, Jenkins' proxy,
+     * and the region STS is asked in (the work's region, else the first default region).
+     */
     static AwsSettings settings(@CheckForNull AmazonWebServicesCredentials credentials, @CheckForNull String roleArn,
-                                @CheckForNull String externalId, @CheckForNull String endpoint) {
+                                @CheckForNull String externalId, @CheckForNull String homeRegion) {
+        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
         AwsSettings.Builder b = AwsSettings.builder()
                 .credentials(cached(credentials))
                 .role(FormText.blankToNull(roleArn), FormText.blankToNull(externalId))
                 .roleSessionName("jenkins-ami-factory");
-        if (!FormText.isBlank(endpoint)) {
-            b.endpoint(URI.create(endpoint.trim()));
+        String region = FormText.isBlank(homeRegion) && !config.getDefaultRegionList().isEmpty()
+                ? config.getDefaultRegionList().get(0) : FormText.blankToNull(homeRegion);
+        if (region != null) {
+            b.homeRegion(region);
+        }
+        if (!config.getEndpoint().isEmpty()) {
+            b.endpoint(URI.create(config.getEndpoint()));
+        }
+        ProxySettings proxy = proxy(Jenkins.get().getProxy());
+        if (proxy != null) {
+            b.proxy(proxy);
+        }
+        return b.build();
+    }
+
+    /** Jenkins' proxy (Manage Jenkins → System → HTTP Proxy), for the engine's clients; null when none is set. */
+    @CheckForNull
+    static ProxySettings proxy(@CheckForNull ProxyConfiguration jenkins) {
+        if (jenkins == null || FormText.isBlank(jenkins.getName())) {
+            return null;
+        }
+        ProxySettings.Builder b = ProxySettings.builder(jenkins.getName().trim(), jenkins.getPort())
+                .nonProxyHosts(jenkins.getNoProxyHost());
+        if (!FormText.isBlank(jenkins.getUserName())) {
+            b.credentials(jenkins.getUserName(), Secret.toString(jenkins.getSecretPassword()));
         }
         return b.build();
     }

@@ -79,7 +79,7 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
             throw new AbortException(e.getMessage());
         }
         BuildResult result;
-        try (AwsClients clients = access.clients(run)) {
+        try (AwsClients clients = access.clients(run, buildSpec.region())) {
             Clock clock = Clock.systemUTC();
             BuildRecord record = BuildRecord.start(buildSpec, AmiBuilds.builtBy(run), clock);
             // On disk before the first AWS call: a controller that dies mid-build leaves the record to clean up from.

@@ -44,8 +44,7 @@ final class LookupCheck {
             return FormValidation.error("No region to look in: list regions here or set default regions.");
         }
         List<Resolution> resolutions;
-        try (AwsClients clients = AwsConnector.forSystem(form.effectiveCredentialsId(defaults.getTracking()), null, null,
-                defaults.getEndpoint())) {
+        try (AwsClients clients = AwsConnector.forSystem(form.effectiveCredentialsId(defaults.getTracking()))) {
             Tracker tracker = new Tracker(clients, LedgerLocation.open(), ProgressListener.NONE);
             resolutions = tracker.lookup(image, defaults.getDefaultRegionList());
         } catch (RuntimeException e) {

@@ -87,7 +87,7 @@ public final class AbandonedBuilds extends AsyncPeriodicWork {
             }
         }
         for (Sweep sweep : sweeps) {
-            try (AwsClients clients = sweep.access.clients(sweep.run)) {
+            try (AwsClients clients = sweep.access.clients(sweep.run, sweep.region)) {
                 for (Reaper.Reaped r : new Reaper(clients, Clock.systemUTC(), log::println)
                         .reap(List.of(sweep.region), false)) {
                     log.println(r.region() + " " + r.instanceId() + " (build " + r.buildId() + "): " + r.action()
@@ -103,7 +103,7 @@ public final class AbandonedBuilds extends AsyncPeriodicWork {
             PrintStream log) throws InterruptedException {
         log.println(run.getFullDisplayName() + ": build " + record.buildId() + " was left in phase "
                 + record.currentPhase() + "; cleaning it up as " + access.describe());
-        try (AwsClients clients = access.clients(run)) {
+        try (AwsClients clients = access.clients(run, record.region())) {
             BuildMachine machine = BuildMachine.forCleanup(record, AmiBuilds.services(clients, files.store()),
                     log::println, Clock.systemUTC(), "its Jenkins build " + run.getFullDisplayName() + " ended without it");
             BuildResult result = BuildDriver.run(machine, SLEEPER);

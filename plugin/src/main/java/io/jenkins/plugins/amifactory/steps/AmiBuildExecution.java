@@ -264,7 +264,7 @@ final class AmiBuildExecution extends StepExecution {
                 unreadable = e.getMessage();
             }
         }
-        clients = access.clients(run);
+        clients = access.clients(run, record.region());
         ProgressListener progress = this::log;
         if (spec == null) {
             log("amiBuild: the spec of build " + record.buildId() + " cannot be read any more (" + unreadable

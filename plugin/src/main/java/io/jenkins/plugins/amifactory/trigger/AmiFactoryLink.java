@@ -9,6 +9,7 @@ import io.amifactory.engine.track.LedgerEntry;
 import io.amifactory.engine.track.TrackedImage;
 import io.amifactory.engine.track.TrackedImagesFile;
 import io.amifactory.engine.track.TrackedImagesLoader;
+import io.amifactory.engine.track.push.QueueStatus;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import io.jenkins.plugins.amifactory.forms.FormText;
@@ -65,6 +66,12 @@ public final class AmiFactoryLink extends ManagementLink {
             }
         }
         return rows;
+    }
+
+    /** One row per notification queue the tracked images name. */
+    public List<QueueRow> getQueues() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return NotificationQueues.get().statuses().stream().map(QueueRow::new).toList();
     }
 
     public int getTrackedImageCount() {
@@ -142,6 +149,32 @@ public final class AmiFactoryLink extends ManagementLink {
 
         public String getLastError() {
             return entry.lastError() == null ? "" : entry.lastError();
+        }
+    }
+
+    /** A notification queue's listener, for the Jelly view. */
+    public static final class QueueRow {
+        private final QueueStatus status;
+
+        QueueRow(QueueStatus status) {
+            this.status = status;
+        }
+
+        public String getQueueUrl() {
+            return status.queueUrl();
+        }
+
+        public String getState() {
+            return status.state().label();
+        }
+
+        public String getLastMessage() {
+            return status.lastMessageAt() == null ? "none yet" : status.lastMessageAt() + " (" + status.messages() + " in all)";
+        }
+
+        public String getLastError() {
+            return status.lastError() == null ? "" : status.lastError()
+                    + (status.lastErrorAt() == null ? "" : " (" + status.lastErrorAt() + ")");
         }
     }
 }

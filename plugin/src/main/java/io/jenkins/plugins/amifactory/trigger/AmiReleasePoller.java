@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -58,6 +59,7 @@ public final class AmiReleasePoller extends AsyncPeriodicWork {
 
     @Override
     protected void execute(TaskListener listener) {
+        NotificationQueues.get().follow(AmiFactoryConfiguration.get());
         long interval = TimeUnit.MINUTES.toMillis(AmiFactoryConfiguration.get().getPollIntervalMinutes());
         if (System.currentTimeMillis() - lastCycleMillis >= interval) {
             runCycle(listener);
@@ -76,19 +78,30 @@ public final class AmiReleasePoller extends AsyncPeriodicWork {
     public synchronized void runCycle(TaskListener listener) {
         lastCycleMillis = System.currentTimeMillis();
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
-            cycle(listener);
+            check(listener, image -> true);
         }
     }
 
-    private void cycle(TaskListener listener) {
+    /**
+     * Checks at once the tracked images that name {@code queueUrl} as their notification queue, and dispatches
+     * what is new: what a message on that queue asks for. Returns once the jobs are scheduled.
+     */
+    public synchronized void checkNotified(String queueUrl, TaskListener listener) {
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            listener.getLogger().println("Message on " + queueUrl + ": checking the images that name it");
+            check(listener, image -> queueUrl.equals(image.getNotificationQueue()));
+        }
+    }
+
+    private void check(TaskListener listener, Predicate<TrackedImageConfig> which) {
         PrintStream log = listener.getLogger();
         ProgressListener progress = log::println;
         AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
         Ledger ledger = LedgerLocation.open();
 
-        for (Map.Entry<String, List<TrackedImage>> group : groupByCredentials(config, log).entrySet()) {
+        for (Map.Entry<String, List<TrackedImage>> group : groupByCredentials(config, which, log).entrySet()) {
             String credentialsId = group.getKey();
-            try (AwsClients clients = AwsConnector.forSystem(credentialsId, null, null, config.getEndpoint())) {
+            try (AwsClients clients = AwsConnector.forSystem(credentialsId)) {
                 CheckReport report = new Tracker(clients, ledger, progress)
                         .check(group.getValue(), config.getDefaultRegionList());
                 for (CheckResult r : report.results()) {
@@ -122,12 +135,16 @@ public final class AmiReleasePoller extends AsyncPeriodicWork {
     }
 
     /** Effective credentials id ("" = default chain) to the images read with them; bad images are logged. */
-    private static Map<String, List<TrackedImage>> groupByCredentials(AmiFactoryConfiguration config, PrintStream log) {
+    private static Map<String, List<TrackedImage>> groupByCredentials(AmiFactoryConfiguration config,
+            Predicate<TrackedImageConfig> which, PrintStream log) {
         Map<String, List<TrackedImage>> groups = new LinkedHashMap<>();
         for (TrackedImageConfig image : config.getTrackedImages()) {
+            if (!which.test(image)) {
+                continue;
+            }
             try {
-                TrackedImage engineImage = image.toEngine(config);
-                groups.computeIfAbsent(image.effectiveCredentialsId(config), k -> new ArrayList<>()).add(engineImage);
+                TrackedImage engineImage = image.toEngine(config.getTracking());
+                groups.computeIfAbsent(image.effectiveCredentialsId(config.getTracking()), k -> new ArrayList<>()).add(engineImage);
             } catch (InputException e) {
                 log.println("Skipping tracked image '" + image.getName() + "': " + e.getMessage());
             }

@@ -6,13 +6,17 @@ import io.amifactory.engine.build.BuildRecordStore;
 import io.amifactory.engine.build.BuildResult;
 import io.amifactory.engine.build.BuildServices;
 import io.amifactory.engine.build.Ec2SourceResolver;
+import io.amifactory.engine.build.ResolvedSource;
+import io.amifactory.engine.track.LedgerEntry;
 import io.amifactory.engine.track.TrackedImage;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.AwsIdentity;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
+import io.jenkins.plugins.amifactory.trigger.LedgerLocation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -28,10 +32,30 @@ public final class AmiBuilds {
 
     /**
      * The engine's services, with tracked image names answered by the global configuration. A build reads a
-     * tracked image as its own identity, with the image's own role if it has one, never the tracking role.
+     * tracked image as its own identity, with the image's own role if it has one, never the tracking role. A
+     * source given as an AMI id that the poller last saw as a tracked image's current AMI (what a release hands
+     * the job in AMI_ID) is that image's build too: the AMI gets its amifactory:tracked-image tag, the family
+     * pruning counts it in.
      */
     public static BuildServices services(AwsClients clients, BuildRecordStore store) {
-        return BuildServices.of(clients, store).withSources(new Ec2SourceResolver(clients, AmiBuilds::trackedImage));
+        Ec2SourceResolver ec2 = new Ec2SourceResolver(clients, AmiBuilds::trackedImage);
+        return BuildServices.of(clients, store).withSources((source, region) -> {
+            ResolvedSource resolved = ec2.resolve(source, region);
+            return resolved.trackedImage() != null ? resolved
+                    : trackedAs(region, resolved.imageId()).map(resolved::withTracked).orElse(resolved);
+        });
+    }
+
+    /** The tracked image whose current AMI in {@code region} the poller last saw {@code imageId} to be. */
+    private static Optional<String> trackedAs(String region, String imageId) {
+        return LedgerLocation.open().snapshot().entrySet().stream()
+                .filter(image -> {
+                    LedgerEntry entry = image.getValue().get(region);
+                    return entry != null && imageId.equals(entry.imageId());
+                })
+                .map(Map.Entry::getKey)
+                .sorted()
+                .findFirst();
     }
 
     private static Optional<TrackedImage> trackedImage(String name) {

@@ -4,13 +4,17 @@ import static io.jenkins.plugins.amifactory.MotoJenkins.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import hudson.model.Result;
+import hudson.model.TaskListener;
 import io.amifactory.engine.Tags;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
 import io.jenkins.plugins.amifactory.MotoJenkins;
 import io.jenkins.plugins.amifactory.WithMoto;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.SsmParameterSource;
 import io.jenkins.plugins.amifactory.config.StepDefaults;
+import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
+import io.jenkins.plugins.amifactory.trigger.AmiReleasePoller;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -77,6 +81,22 @@ class AmiBuildStepTest {
         assertEquals(1, instances.size());
         assertEquals("terminated", instances.get(0).state().nameAsString());
         j.assertLogNotContains(SECRET, run);
+    }
+
+    @Test
+    void aBuildFromTheAmiATrackedImageWasLastSeenAtIsTaggedAsThatImagesBuild() throws Exception {
+        aws.ssm(REGION).putParameter(r -> r.name("/upstream/base").value(source)
+                .type(software.amazon.awssdk.services.ssm.model.ParameterType.STRING));
+        AmiFactoryConfiguration.get().setTrackedImages(List.of(new TrackedImageConfig("base",
+                new SsmParameterSource("/upstream/base"))));
+        AmiReleasePoller.get().runCycle(TaskListener.NULL); // what a release hands the job: AMI_ID is this AMI
+        WorkflowJob p = pipeline(buildCall(""));
+        WorkflowRun run = p.scheduleBuild2(0).waitForStart();
+        MotoJenkins.finishCustomisation(j, run, aws);
+        j.assertBuildStatusSuccess(j.waitForCompletion(run));
+        Map<String, String> tags = MotoJenkins.ownImages(aws, REGION).get(0).tags().stream()
+                .collect(Collectors.toMap(Tag::key, Tag::value));
+        assertEquals("base", tags.get(Tags.TRACKED_IMAGE), "pruning counts it in the family of base");
     }
 
     @Test

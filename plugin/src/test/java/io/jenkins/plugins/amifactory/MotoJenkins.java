@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Reservation;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The plugin pointed at the JVM's Moto, and what the tests do in place of a real customisation. Moto's instances
@@ -50,6 +51,11 @@ public final class MotoJenkins {
         config.setEndpoint(moto.endpoint().toString());
         config.setRegions(REGION);
         AmiBuilds.maxPoll = POLL;
+    }
+
+    /** Sets an SSM parameter in our account, which stands in for the public parameter AWS would update. */
+    public static void publish(AwsClients aws, String parameter, String amiId) {
+        aws.ssm(REGION).putParameter(r -> r.name(parameter).value(amiId).type(ParameterType.STRING).overwrite(true));
     }
 
     /** One of Moto's Amazon Linux 2 images, as the source of a build. */

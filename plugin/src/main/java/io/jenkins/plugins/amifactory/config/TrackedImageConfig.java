@@ -1,15 +1,10 @@
 package io.jenkins.plugins.amifactory.config;
 
-import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.DescriptorExtensionList;
 import hudson.Extension;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
-import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.amifactory.engine.track.ImageSource;
@@ -18,7 +13,6 @@ import io.amifactory.engine.track.TrackedImagesLoader;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;

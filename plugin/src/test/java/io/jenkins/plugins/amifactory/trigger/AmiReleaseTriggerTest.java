@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.EnvVars;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
@@ -18,9 +15,9 @@ import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.emulator.MotoServer;
 import io.amifactory.engine.track.ImageSource;
 import io.amifactory.engine.track.ReleaseEvent;
+import io.jenkins.plugins.amifactory.MotoJenkins;
 import io.jenkins.plugins.amifactory.WithMoto;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
-import io.jenkins.plugins.amifactory.config.AwsIdentity;
 import io.jenkins.plugins.amifactory.config.SsmParameterSource;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import java.time.Instant;
@@ -33,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * The whole path against Moto: global configuration → credentials bridge → engine tracker → ledger →
@@ -54,7 +50,7 @@ class AmiReleaseTriggerTest {
     private final TaskListener listener = StreamTaskListener.fromStdout();
 
     @BeforeEach
-    void setUp(JenkinsRule rule, MotoServer moto, AwsClients clients) {
+    void setUp(JenkinsRule rule, MotoServer moto, AwsClients clients) throws Exception {
         j = rule;
         aws = clients;
         List<Image> images = aws.ec2(REGION).describeImages().images();
@@ -63,17 +59,12 @@ class AmiReleaseTriggerTest {
         secondAmi = images.get(1).imageId();
         publish(firstAmi);
 
-        SystemCredentialsProvider.getInstance().getCredentials().add(
-                new AWSCredentialsImpl(CredentialsScope.GLOBAL, "moto", "testing", "testing", "Moto"));
-        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
-        config.setTracking(new AwsIdentity("moto", "", ""));
-        config.setEndpoint(moto.endpoint().toString());
-        config.setRegions(REGION);
-        config.setTrackedImages(List.of(new TrackedImageConfig("base", new SsmParameterSource(PARAMETER))));
+        MotoJenkins.configure(moto);
+        AmiFactoryConfiguration.get().setTrackedImages(List.of(new TrackedImageConfig("base", new SsmParameterSource(PARAMETER))));
     }
 
     private void publish(String amiId) {
-        aws.ssm(REGION).putParameter(r -> r.name(PARAMETER).value(amiId).type(ParameterType.STRING).overwrite(true));
+        MotoJenkins.publish(aws, PARAMETER, amiId);
     }
 
     private String imageName(String amiId) {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
-import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.FreeStyleProject;
 import hudson.util.StreamTaskListener;
 import io.amifactory.engine.aws.AwsClients;
@@ -14,9 +11,9 @@ import io.amifactory.engine.emulator.MotoServer;
 import io.amifactory.engine.testkit.Eventually;
 import io.amifactory.engine.testkit.SnsToSqs;
 import io.amifactory.engine.track.push.QueueStatus;
+import io.jenkins.plugins.amifactory.MotoJenkins;
 import io.jenkins.plugins.amifactory.WithMoto;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
-import io.jenkins.plugins.amifactory.config.AwsIdentity;
 import io.jenkins.plugins.amifactory.config.SsmParameterSource;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import java.util.List;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Push: a message on a tracked image's notification queue makes the controller check that image at once, with the
@@ -52,17 +48,12 @@ class NotificationQueuesTest {
         firstAmi = images.get(0).imageId();
         secondAmi = images.get(1).imageId();
         publish(firstAmi);
-        SystemCredentialsProvider.getInstance().getCredentials().add(
-                new AWSCredentialsImpl(CredentialsScope.GLOBAL, "moto", "testing", "testing", "Moto"));
-        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
-        config.setTracking(new AwsIdentity("moto", "", ""));
-        config.setEndpoint(moto.endpoint().toString());
-        config.setRegions(REGION);
-        config.setPollIntervalMinutes(24 * 60); // only a message can explain a check before tomorrow
+        MotoJenkins.configure(moto);
+        AmiFactoryConfiguration.get().setPollIntervalMinutes(24 * 60); // only a message can explain a check before tomorrow
     }
 
     private void publish(String amiId) {
-        aws.ssm(REGION).putParameter(r -> r.name(PARAMETER).value(amiId).type(ParameterType.STRING).overwrite(true));
+        MotoJenkins.publish(aws, PARAMETER, amiId);
     }
 
     private static TrackedImageConfig base(String queueUrl) {

@@ -2,18 +2,24 @@ package io.jenkins.plugins.amifactory.builders;
 
 import static io.jenkins.plugins.amifactory.MotoJenkins.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.EnvVars;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import io.amifactory.engine.aws.AwsClients;
+import io.amifactory.engine.build.FileBuildRecordStore;
 import io.amifactory.engine.emulator.MotoServer;
 import io.jenkins.plugins.amifactory.MotoJenkins;
 import io.jenkins.plugins.amifactory.WithMoto;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.StepDefaults;
+import io.jenkins.plugins.amifactory.runners.OpenBuilds;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -72,6 +78,11 @@ class AmiFactoryBuildersTest {
                 .launchPermissions().stream().map(LaunchPermission::userId).toList();
         assertEquals(List.of("444455556666"), shared);
         assertEquals("terminated", MotoJenkins.buildInstances(aws).get(0).state().nameAsString());
+        try (Stream<Path> files = Files.walk(run.getRootDir().toPath().resolve("ami-factory"))) {
+            Path record = files.filter(f -> f.getFileName().toString().equals("record.json")).findFirst().orElseThrow();
+            assertTrue(FileBuildRecordStore.load(record).isFinished(), "the build's record is kept under the run");
+        }
+        assertEquals(List.of(), OpenBuilds.all(), "and the build is no longer open");
     }
 
     @Test

@@ -61,5 +61,6 @@ class AmiLatestStepTest {
         step.setRegion("eu-west-1");
         new SnippetizerTester(j).assertRoundTrip(step, "amiLatest name: 'al2023-ami-*', owners: ['amazon'], region: 'eu-west-1'");
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+        SnippetizerTester.assertDocGeneration(AmiLatestStep.class);
     }
 }

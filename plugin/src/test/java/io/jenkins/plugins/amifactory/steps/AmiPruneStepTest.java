@@ -109,6 +109,7 @@ class AmiPruneStepTest {
         new SnippetizerTester(j).assertRoundTrip(step,
                 "amiPrune keep: 3, maxAge: '30d', name: 'web-*', regions: ['us-east-1', 'eu-west-1']");
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+        SnippetizerTester.assertDocGeneration(AmiPruneStep.class);
     }
 
     @Test

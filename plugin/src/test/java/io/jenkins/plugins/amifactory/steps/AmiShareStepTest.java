@@ -83,5 +83,6 @@ class AmiShareStepTest {
         new SnippetizerTester(j).assertRoundTrip(step, "amiShare accounts: ['111122223333', '444455556666'], "
                 + "image: 'ami-0123456789abcdef0', region: 'eu-west-1', snapshots: true");
         j.assertEqualDataBoundBeans(step, new StepConfigTester(j).configRoundTrip(step));
+        SnippetizerTester.assertDocGeneration(AmiShareStep.class);
     }
 }

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -42,6 +44,11 @@ public final class InputNode {
     private final List<InputNode> list;
     /** Line of each key of a map (a value may start on a later line than its key). */
     private final Map<String, Integer> keyLines = new LinkedHashMap<>();
+    /**
+     * For a scalar written over several lines (a block scalar such as {@code >-}, or a quoted one): pairs of
+     * {offset in the value, source line} where the text of each source line starts, in order.
+     */
+    private List<int[]> lineStarts = List.of();
 
     private InputNode(String source, String path, int line, Kind kind, String scalar,
             Map<String, InputNode> map, List<InputNode> list) {
@@ -82,7 +89,7 @@ public final class InputNode {
         if (root == null) {
             throw new InputException(source, 0, "", "the document is empty");
         }
-        return fromYaml(source, "", root);
+        return fromYaml(source, "", root, text.split("\\R", -1));
     }
 
     /** Wraps a value built in memory: Map, List, String, Number, Boolean or null. */
@@ -90,7 +97,7 @@ public final class InputNode {
         return fromValue(source, "", value);
     }
 
-    private static InputNode fromYaml(String source, String path, Node node) {
+    private static InputNode fromYaml(String source, String path, Node node, String[] lines) {
         int line = node.getStartMark() != null ? node.getStartMark().getLine() + 1 : 0;
         if (node instanceof MappingNode m) {
             Map<String, InputNode> entries = new LinkedHashMap<>();
@@ -108,7 +115,7 @@ public final class InputNode {
                     throw new InputException(source, keyLine, child(path, key),
                             "duplicate key '" + key + "' (first on line " + first + ")");
                 }
-                entries.put(key, fromYaml(source, child(path, key), t.getValueNode()));
+                entries.put(key, fromYaml(source, child(path, key), t.getValueNode(), lines));
             }
             InputNode n = new InputNode(source, path, line, Kind.MAP, null, entries, null);
             n.keyLines.putAll(keyLines);
@@ -118,7 +125,7 @@ public final class InputNode {
             List<InputNode> items = new ArrayList<>();
             List<Node> values = s.getValue();
             for (int i = 0; i < values.size(); i++) {
-                items.add(fromYaml(source, path + "[" + i + "]", values.get(i)));
+                items.add(fromYaml(source, path + "[" + i + "]", values.get(i), lines));
             }
             return new InputNode(source, path, line, Kind.LIST, null, null, items);
         }
@@ -126,7 +133,58 @@ public final class InputNode {
         if (Tag.NULL.equals(sc.getTag())) {
             return new InputNode(source, path, line, Kind.NULL, null, null, null);
         }
-        return new InputNode(source, path, line, Kind.SCALAR, sc.getValue(), null, null);
+        InputNode n = new InputNode(source, path, line, Kind.SCALAR, sc.getValue(), null, null);
+        if (sc.getStartMark() != null && sc.getEndMark() != null
+                && sc.getEndMark().getLine() > sc.getStartMark().getLine()) {
+            n.lineStarts = lineStarts(sc.getValue(), lines, sc.getStartMark(), sc.getEndMark(), sc.getScalarStyle());
+        }
+        return n;
+    }
+
+    /**
+     * Where the text of each source line of a multi-line scalar starts in its value. The value is what YAML made
+     * of the lines (a folded block joins them with spaces, a literal one with line breaks; indentation goes), so
+     * each line's text is looked for, in order, in the value; a line that cannot be found (escapes in a quoted
+     * scalar) ends the map, and what follows is reported on the last line found.
+     */
+    private static List<int[]> lineStarts(String value, String[] lines, Mark start, Mark end,
+            DumperOptions.ScalarStyle style) {
+        boolean block = style == DumperOptions.ScalarStyle.FOLDED || style == DumperOptions.ScalarStyle.LITERAL;
+        boolean quoted = style == DumperOptions.ScalarStyle.SINGLE_QUOTED || style == DumperOptions.ScalarStyle.DOUBLE_QUOTED;
+        List<int[]> out = new ArrayList<>();
+        int first = start.getLine();
+        int last = Math.min(end.getLine(), lines.length - 1);
+        int from = 0;
+        for (int l = first; l <= last; l++) {
+            String raw = lines[l];
+            if (l == end.getLine()) {
+                raw = raw.substring(0, Math.min(raw.length(), end.getColumn()));
+            }
+            if (l == first) {
+                if (block) {
+                    continue; // the line of the indicator (>- or |) holds no text of the value
+                }
+                raw = raw.substring(Math.min(raw.length(), start.getColumn()));
+            }
+            String text = raw.strip();
+            if (quoted && l == first && !text.isEmpty()) {
+                text = text.substring(1);
+            }
+            if (quoted && l == end.getLine() && !text.isEmpty()) {
+                text = text.substring(0, text.length() - 1);
+            }
+            text = text.strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            int at = value.indexOf(text, from);
+            if (at < 0) {
+                break;
+            }
+            out.add(new int[] {at, l + 1});
+            from = at + text.length();
+        }
+        return out;
     }
 
     private static InputNode fromValue(String source, String path, Object value) {
@@ -191,6 +249,21 @@ public final class InputNode {
     /** An error about this value, naming its source, line and field. */
     public InputException error(String problem) {
         return new InputException(source, line, path, problem);
+    }
+
+    /**
+     * An error about the text at {@code offset} of this value, naming the line that text is on: for a value written
+     * over several lines (seed 004's {@code Filters: >-}) that is not the line of its key.
+     */
+    public InputException errorAt(int offset, String problem) {
+        int at = line;
+        for (int[] start : lineStarts) {
+            if (start[0] > offset) {
+                break;
+            }
+            at = start[1];
+        }
+        return new InputException(source, at, path, problem);
     }
 
     /** An error about a key of this map that is missing (names this map's line and the missing field). */

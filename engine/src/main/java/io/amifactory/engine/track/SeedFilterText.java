@@ -22,25 +22,38 @@ final class SeedFilterText {
         }
     }
 
+    /**
+     * One filter as written: its keys and values (String or List of String), and where in the text the filter
+     * and each of its keys start, so that a problem can be reported on the line it is on.
+     */
+    record Filter(Map<String, Object> entries, int offset, Map<String, Integer> keyOffsets) {
+        int offsetOf(String key) {
+            return keyOffsets.getOrDefault(key, offset);
+        }
+    }
+
     private final String text;
     private int pos;
+    /** Where each dict read so far starts, and where its keys do. */
+    private final Map<Map<String, Object>, int[]> dictOffsets = new java.util.IdentityHashMap<>();
+    private final Map<Map<String, Object>, Map<String, Integer>> keyOffsets = new java.util.IdentityHashMap<>();
 
     private SeedFilterText(String text) {
         this.text = text;
     }
 
-    /** Returns the filter dicts as written (key → String or List of String). */
-    static List<Map<String, Object>> parse(String text) throws SyntaxError {
+    /** Returns the filter dicts as written (key → String or List of String), with where each starts. */
+    static List<Filter> parse(String text) throws SyntaxError {
         SeedFilterText p = new SeedFilterText(text);
         List<Object> items = p.topLevel();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Filter> out = new ArrayList<>();
         for (Object o : items) {
             if (!(o instanceof Map<?, ?> m)) {
                 throw new SyntaxError(0, "each filter must be a {'Name': ..., 'Values': [...]} dict");
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> dict = (Map<String, Object>) m;
-            out.add(dict);
+            out.add(new Filter(dict, p.dictOffsets.get(dict)[0], p.keyOffsets.get(dict)));
         }
         return out;
     }
@@ -92,8 +105,13 @@ final class SeedFilterText {
     }
 
     private Map<String, Object> dict() throws SyntaxError {
+        skipSpace();
+        int start = pos;
         expect('{');
         Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Integer> keys = new LinkedHashMap<>();
+        dictOffsets.put(m, new int[] {start});
+        keyOffsets.put(m, keys);
         skipSpace();
         while (peek() != '}') {
             skipSpace();
@@ -108,6 +126,7 @@ final class SeedFilterText {
             if (m.put(key, v) != null) {
                 throw new SyntaxError(keyAt, "key '" + key + "' appears twice");
             }
+            keys.put(key, keyAt);
             skipSpace();
             if (peek() == ',') {
                 pos++;

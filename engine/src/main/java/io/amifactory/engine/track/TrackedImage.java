@@ -29,6 +29,14 @@ public record TrackedImage(String name, ImageSource source, List<String> regions
         this(name, source, regions, null, null, null);
     }
 
+    /** The regions an image is watched in: its own, or the defaults when it lists none. */
+    public static List<String> regionsOr(List<String> own, List<String> defaultRegions) {
+        if (own != null && !own.isEmpty()) {
+            return own;
+        }
+        return defaultRegions == null ? List.of() : defaultRegions;
+    }
+
     /** The same image in other regions (everything else kept). */
     public TrackedImage withRegions(List<String> regions) {
         return new TrackedImage(name, source, regions, roleArn, externalId, notificationQueue);

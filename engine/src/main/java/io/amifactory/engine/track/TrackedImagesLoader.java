@@ -238,52 +238,55 @@ public final class TrackedImagesLoader {
     }
 
     private static ImageSource.Filters seedFilters(InputNode filters) {
-        List<Map<String, Object>> dicts;
+        List<SeedFilterText.Filter> dicts;
         if (filters.isList()) {
             dicts = new ArrayList<>();
             for (InputNode item : filters.asList()) {
                 item.rejectUnknownKeys(SEED_FILTER_KEYS);
-                dicts.add(Map.of("Name", item.requiredString("Name"),
-                        "Values", item.get("Values") == null ? List.of() : item.get("Values").asStringList()));
+                dicts.add(new SeedFilterText.Filter(Map.of("Name", item.requiredString("Name"),
+                        "Values", item.get("Values") == null ? List.of() : item.get("Values").asStringList()),
+                        0, Map.of()));
             }
         } else {
             try {
                 dicts = SeedFilterText.parse(filters.asString());
             } catch (SeedFilterText.SyntaxError e) {
-                throw filters.error("cannot read the filter text at character " + (e.offset + 1) + ": " + e.getMessage());
+                throw filters.errorAt(e.offset, "cannot read the filter text at character " + (e.offset + 1) + ": "
+                        + e.getMessage());
             }
         }
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (int i = 0; i < dicts.size(); i++) {
-            Map<String, Object> d = dicts.get(i);
+            SeedFilterText.Filter filter = dicts.get(i);
+            Map<String, Object> d = filter.entries();
             String where = "filter " + (i + 1);
             for (String k : d.keySet()) {
                 if (!SEED_FILTER_KEYS.contains(k)) {
-                    throw filters.error(where + ": unknown key '" + k + "' (accepted: Name, Values)");
+                    throw filters.errorAt(filter.offsetOf(k), where + ": unknown key '" + k + "' (accepted: Name, Values)");
                 }
             }
             if (!(d.get("Name") instanceof String fname)) {
-                throw filters.error(where + ": 'Name' is required and must be a string");
+                throw filters.errorAt(filter.offsetOf("Name"), where + ": 'Name' is required and must be a string");
             }
             Object values = d.get("Values");
             List<String> vs = new ArrayList<>();
             if (values instanceof List<?> l) {
                 for (Object v : l) {
                     if (!(v instanceof String s)) {
-                        throw filters.error(where + " ('" + fname + "'): every value must be a string");
+                        throw filters.errorAt(filter.offsetOf("Values"), where + " ('" + fname + "'): every value must be a string");
                     }
                     vs.add(s);
                 }
             } else if (values != null) {
-                throw filters.error(where + " ('" + fname + "'): 'Values' must be a list");
+                throw filters.errorAt(filter.offsetOf("Values"), where + " ('" + fname + "'): 'Values' must be a list");
             }
             try {
                 filter(fname, vs, "Filters");
             } catch (InputException e) {
-                throw filters.error(e.problem());
+                throw filters.errorAt(filter.offset(), e.problem());
             }
             if (out.containsKey(fname)) {
-                throw filters.error("filter '" + fname + "' is given twice");
+                throw filters.errorAt(filter.offset(), "filter '" + fname + "' is given twice");
             }
             out.put(fname, vs);
         }

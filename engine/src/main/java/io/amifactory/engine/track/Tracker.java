@@ -176,7 +176,7 @@ public final class Tracker {
     }
 
     private static List<String> regionsOf(TrackedImage image, List<String> defaultRegions) {
-        return image.regions().isEmpty() ? (defaultRegions == null ? List.of() : defaultRegions) : image.regions();
+        return TrackedImage.regionsOr(image.regions(), defaultRegions);
     }
 
     private static int indexOf(List<TrackedImage> images, String name) {

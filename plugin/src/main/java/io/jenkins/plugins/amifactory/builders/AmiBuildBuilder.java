@@ -6,8 +6,10 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import io.amifactory.engine.aws.AwsClients;
 import io.amifactory.engine.build.BuildDriver;
 import io.amifactory.engine.build.BuildMachine;
@@ -20,6 +22,8 @@ import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.aws.AwsAccess;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
+import io.jenkins.plugins.amifactory.forms.StepForms;
 import io.jenkins.plugins.amifactory.runners.AmiBuildDocument;
 import io.jenkins.plugins.amifactory.runners.AmiBuildRequest;
 import io.jenkins.plugins.amifactory.runners.AmiBuilds;
@@ -30,8 +34,11 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Freestyle "Build an AMI": one build of a spec (inline, or a workspace file), run to its end while the
@@ -169,6 +176,17 @@ public final class AmiBuildBuilder extends AmiFactoryBuilder {
         @Override
         public String getDisplayName() {
             return "Build an AMI (AMI Factory)";
+        }
+
+        /** The spec as the engine reads it, with the build name and region of the form; the message names its line. */
+        @POST
+        public FormValidation doCheckSpec(@AncestorInPath Item item, @QueryParameter String value,
+                                          @QueryParameter String specFile, @QueryParameter String name,
+                                          @QueryParameter String region) {
+            if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+                return FormValidation.ok();
+            }
+            return RequestChecks.buildSpec(value, specFile, name, region);
         }
     }
 }

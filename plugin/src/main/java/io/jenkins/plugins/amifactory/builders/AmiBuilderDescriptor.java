@@ -7,7 +7,9 @@ import hudson.tasks.Builder;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.forms.StepForms;
+import java.util.function.Supplier;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -56,5 +58,16 @@ public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> 
     @POST
     public FormValidation doCheckRegions(@AncestorInPath Item item, @QueryParameter String value) {
         return doCheckRegion(item, value);
+    }
+
+    /**
+     * A field check that answers only who may configure the job (everyone else gets "ok": the check only judges the
+     * text typed) and leaves values with ${VARIABLES} to the build, which expands them first.
+     */
+    static FormValidation checkText(Item item, String value, Supplier<FormValidation> check) {
+        if (!StepForms.mayCheck(item, Item.CONFIGURE) || RequestChecks.hasVariables(value)) {
+            return FormValidation.ok();
+        }
+        return check.get();
     }
 }

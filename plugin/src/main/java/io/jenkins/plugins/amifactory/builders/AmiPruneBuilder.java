@@ -6,16 +6,23 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.aws.AwsAccess;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.PruneRunner;
 import java.io.IOException;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Freestyle "Prune old AMIs": plans, archives the plan as {@code ami-prune-plan.json}, then acts (unless dry
@@ -164,6 +171,48 @@ public final class AmiPruneBuilder extends AmiFactoryBuilder {
         @Override
         public String getDisplayName() {
             return "Prune old AMIs (AMI Factory)";
+        }
+
+        @POST
+        public FormValidation doCheckName(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.pruneField("name", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckKeep(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.pruneField("keep", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckMaxAge(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.pruneField("maxAge", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckAction(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.pruneField("action", value, null));
+        }
+
+        /** The engine's actions; deregister, its default, first. */
+        @POST
+        public ListBoxModel doFillActionItems(@QueryParameter String action) {
+            return RequestChecks.pruneActions(action);
+        }
+
+        @POST
+        public FormValidation doCheckDeprecateAt(@AncestorInPath Item item, @QueryParameter String value,
+                                                 @QueryParameter String action) {
+            return checkText(item, value, () -> RequestChecks.pruneField("deprecateAt", value, action));
+        }
+
+        @POST
+        public FormValidation doCheckFamilyTag(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.pruneField("familyTag", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckInUseParameters(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.pruneField("inUseParameters", FormText.words(value), null));
         }
     }
 }

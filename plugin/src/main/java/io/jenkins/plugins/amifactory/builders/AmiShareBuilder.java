@@ -6,16 +6,21 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.aws.AwsAccess;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.ShareRunner;
-import java.util.List;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Freestyle "Share an AMI". {@code image} takes an AMI id or {@code REGION=ID} pairs, so {@code ${AMI_IDS}} after
@@ -43,9 +48,8 @@ public final class AmiShareBuilder extends AmiFactoryBuilder {
         EngineArguments args;
         AwsAccess access;
         try {
-            List<String> images = FormText.words(expand(env, image));
             args = new EngineArguments("Share an AMI")
-                    .put("image", images.size() == 1 && !images.get(0).contains("=") ? images.get(0) : images)
+                    .put("image", RequestChecks.shareImageArgument(expand(env, image)))
                     .put("name", expand(env, name))
                     .put("regions", FormText.words(expand(env, regions)))
                     .put("accounts", FormText.words(expand(env, accounts)))
@@ -164,6 +168,32 @@ public final class AmiShareBuilder extends AmiFactoryBuilder {
         @Override
         public String getDisplayName() {
             return "Share an AMI (AMI Factory)";
+        }
+
+        @POST
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value,
+                                           @QueryParameter String name) {
+            return checkText(item, value, () -> RequestChecks.shareImage(RequestChecks.shareImageArgument(value), name));
+        }
+
+        @POST
+        public FormValidation doCheckName(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.shareName(value));
+        }
+
+        @POST
+        public FormValidation doCheckAccounts(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.shareGrantees("accounts", FormText.words(value)));
+        }
+
+        @POST
+        public FormValidation doCheckOrgArns(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.shareGrantees("orgArns", FormText.words(value)));
+        }
+
+        @POST
+        public FormValidation doCheckOuArns(@AncestorInPath Item item, @QueryParameter String value) {
+            return checkText(item, value, () -> RequestChecks.shareGrantees("ouArns", FormText.words(value)));
         }
     }
 }

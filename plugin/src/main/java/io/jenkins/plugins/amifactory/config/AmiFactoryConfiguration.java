@@ -6,15 +6,18 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
 import io.amifactory.engine.input.InputException;
+import io.amifactory.engine.track.TrackedImage;
+import io.amifactory.engine.track.TrackedImagesFile;
+import io.amifactory.engine.track.TrackedImagesLoader;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
@@ -82,11 +85,13 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setTrackedImages(List<TrackedImageConfig> trackedImages) {
         List<TrackedImageConfig> images = trackedImages == null ? new ArrayList<>() : new ArrayList<>(trackedImages);
-        Set<String> names = new HashSet<>();
-        for (TrackedImageConfig image : images) {
-            if (!names.add(image.getName())) {
-                throw new ConfigurationException("trackedImages",
-                        "tracked image '" + image.getName() + "' is configured twice");
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            TrackedImageConfig image = images.get(i);
+            Integer first = names.putIfAbsent(image.getName(), i + 1);
+            if (first != null) {
+                throw new ConfigurationException("trackedImages", "tracked images " + first + " and " + (i + 1)
+                        + " are both named '" + image.getName() + "'; each name must be unique");
             }
             try {
                 image.toEngine(tracking);
@@ -115,6 +120,42 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
             }
         }
         setTrackedImages(merged);
+    }
+
+    /**
+     * The status page's import: reads the pasted YAML with the engine's loader (seed 004's format or our own) and adds
+     * the images, replacing configured ones of the same name. It answers like a form check, next to the text: nothing
+     * changes when any part is invalid, and the error names the line and field; success says what was added and
+     * what replaced.
+     */
+    @POST
+    public FormValidation doImportTrackedImages(@QueryParameter String yaml) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        if (FormText.isBlank(yaml)) {
+            return FormValidation.error("Paste a tracked_images YAML document first.");
+        }
+        List<TrackedImageConfig> imported = new ArrayList<>();
+        try {
+            TrackedImagesFile file = TrackedImagesLoader.parse("pasted YAML", yaml);
+            for (TrackedImage image : file.images()) {
+                imported.add(TrackedImageConfig.fromEngine(image, file.defaultRegions()));
+            }
+        } catch (InputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+        List<String> configured = getTrackedImages().stream().map(TrackedImageConfig::getName).toList();
+        try {
+            mergeTrackedImages(imported);
+        } catch (ConfigurationException e) {
+            return FormValidation.error("Nothing was imported: " + e.getMessage());
+        }
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        imported.forEach(i -> (configured.contains(i.getName()) ? replaced : added).add(i.getName()));
+        return FormValidation.ok("Imported " + FormText.count(imported.size(), "tracked image")
+                + (added.isEmpty() ? "" : "; added: " + String.join(", ", added))
+                + (replaced.isEmpty() ? "" : "; replaced: " + String.join(", ", replaced))
+                + ". Reload this page to see them; Check now looks them up at once.");
     }
 
     /** Default regions of tracked images and steps, separated by spaces or commas. */
@@ -215,11 +256,52 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
             return true;
         } catch (ConfigurationException e) {
             before.applyTo(this);
-            throw new FormException(e.getMessage(), e.field());
+            throw new FormException(formMessage(e.getMessage()), e.field());
         } catch (IOException | RuntimeException e) {
             before.applyTo(this);
             throw new FormException("The AMI Factory configuration was not saved: " + e.getMessage(), e, "trackedImages");
         }
+    }
+
+    /** The labels of the System page for the configuration's field paths. */
+    private static final Map<String, String> LABELS = Map.of(
+            "trackedImages", "Tracked images",
+            "regions", "Default regions",
+            "pollIntervalMinutes", "Poll interval in minutes",
+            "endpoint", "Endpoint override",
+            "tracking", "AMI Factory: tracking identity",
+            "steps", "AMI Factory: steps",
+            "credentialsId", "AWS credentials",
+            "roleArn", "Role ARN",
+            "externalId", "External id");
+
+    /**
+     * What a refused System form shows (Jenkins shows a refused form's message on a page of its own after Save, and
+     * as a notification after Apply; it cannot mark the field): the section and field as the page labels them, what
+     * is wrong, and that nothing was saved. {@code pollIntervalMinutes: must be at least 5 minutes, not 2} becomes
+     * {@code AMI Factory › Poll interval in minutes: must be at least 5 minutes, not 2. Nothing was saved: ...}.
+     */
+    static String formMessage(String message) {
+        int colon = message.indexOf(": ");
+        String path = colon < 0 ? "" : message.substring(0, colon);
+        String problem = colon < 0 ? message : message.substring(colon + 2);
+        StringBuilder where = new StringBuilder();
+        for (String part : path.split("\\.")) {
+            String label = LABELS.get(part);
+            if (label == null) {
+                where.setLength(0);
+                problem = message;
+                break;
+            }
+            if (where.length() == 0) {
+                where.append(label.startsWith("AMI Factory") ? "" : "AMI Factory \u203a ");
+            } else {
+                where.append(" \u203a ");
+            }
+            where.append(label);
+        }
+        return (where.length() == 0 ? "AMI Factory: " : where + ": ") + problem
+                + (problem.endsWith(".") ? "" : ".") + " Nothing was saved: go back, correct it and save again.";
     }
 
     /** The configuration's fields, to put them back when a submitted form is refused. */

@@ -13,12 +13,15 @@ import io.jenkins.plugins.amifactory.aws.AwsConnector;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
 import io.jenkins.plugins.amifactory.trigger.LedgerLocation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The "Test lookup" button: resolves a tracked image as the form shows it (unsaved values; empty
- * credentials or role fall back to the saved defaults) in each region, without touching the ledger.
+ * The "Test lookup" button: resolves a tracked image as the form shows it (its unsaved values) in each region,
+ * without touching the ledger. What the image leaves empty (regions, credentials, role) and the endpoint come from
+ * the configuration as saved: a button sends only the fields near it, and the page's default regions and tracking
+ * identity have the same field names as the image's own. The answer says which saved defaults it used.
  */
 final class LookupCheck {
     private LookupCheck() {
@@ -65,7 +68,32 @@ final class LookupCheck {
             html.append("</li>");
         }
         html.append("</ul>");
+        String saved = savedDefaults(form, image, defaults);
+        if (!saved.isEmpty()) {
+            html.append("<p>").append(Util.escape(saved)).append("</p>");
+        }
         return anyError ? FormValidation.warningWithMarkup(html.toString()) : FormValidation.okWithMarkup(html.toString());
+    }
+
+    /** Which saved defaults the lookup used, as one sentence; empty when it used none. */
+    private static String savedDefaults(TrackedImageConfig form, TrackedImage image, AmiFactoryConfiguration saved) {
+        List<String> used = new ArrayList<>();
+        if (image.regions().isEmpty()) {
+            used.add("Default regions " + String.join(" ", saved.getDefaultRegionList()));
+        }
+        AwsIdentity tracking = saved.getTracking();
+        boolean trackingRole = FormText.isBlank(form.getRoleArn()) && !tracking.getRoleArn().isEmpty();
+        if (FormText.isBlank(form.getCredentialsId())) {
+            used.add("tracking identity (" + AwsIdentity.describe(tracking.getCredentialsId(),
+                    FormText.isBlank(form.getRoleArn()) ? tracking.getRoleArn() : form.getRoleArn()) + ")");
+        } else if (trackingRole) {
+            used.add("tracking identity's role " + tracking.getRoleArn());
+        }
+        if (!saved.getEndpoint().isEmpty()) {
+            used.add("endpoint override " + saved.getEndpoint());
+        }
+        return used.isEmpty() ? "" : "With the saved " + String.join(", ", used)
+                + ". Changes to those on this page apply to Test lookup once saved.";
     }
 
     private static String nonNull(String s) {

@@ -166,7 +166,7 @@ public final class TrackedImageConfig implements Describable<TrackedImageConfig>
         public FormValidation doCheckRegions(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             if (FormText.isBlank(value)) {
-                return FormValidation.ok("Empty: the default regions below apply.");
+                return FormValidation.ok("Empty: the Default regions of the AMI Factory section apply.");
             }
             return EngineChecks.regions(value);
         }
@@ -192,7 +192,7 @@ public final class TrackedImageConfig implements Describable<TrackedImageConfig>
         @POST
         public FormValidation doCheckCredentialsId(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return GlobalCredentials.check(value, "Empty: the credentials of the tracking identity below apply.");
+            return GlobalCredentials.check(value, "Empty: the AWS credentials of the AMI Factory tracking identity apply.");
         }
 
         @POST

@@ -76,6 +76,11 @@ public final class FormText {
         return b.toString();
     }
 
+    /** "1 tracked image", "3 tracked images": a count with its noun (English plural in -s). */
+    public static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** Trimmed, never null: the form of every text field the configuration keeps. */
     public static String trimmed(String s) {
         return s == null ? "" : s.trim();

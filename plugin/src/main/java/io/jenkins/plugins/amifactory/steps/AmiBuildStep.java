@@ -6,9 +6,10 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.Item;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.amifactory.engine.input.InputException;
-import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.forms.StepForms;
 import io.jenkins.plugins.amifactory.runners.AmiBuildRequest;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
@@ -16,6 +17,7 @@ import io.jenkins.plugins.amifactory.runners.PlainValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -364,12 +366,62 @@ public final class AmiBuildStep extends AmiStep {
             return step;
         }
 
-        @POST
-        public FormValidation doCheckCopiesText(@AncestorInPath Item item, @QueryParameter String value) {
-            if (!StepForms.mayCheck(item, Item.EXTENDED_READ)) {
-            return FormValidation.ok();
+        /** Only who may read the job gets answers (everyone else "ok": the checks only judge the text typed). */
+        private static FormValidation check(Item item, Supplier<FormValidation> check) {
+            return StepForms.mayCheck(item, Item.EXTENDED_READ) ? check.get() : FormValidation.ok();
         }
-            return FormText.isBlank(value) ? FormValidation.ok() : EngineChecks.regions(value);
+
+        @POST
+        public FormValidation doCheckImageName(@AncestorInPath Item item, @QueryParameter String value,
+                                               @QueryParameter String region) {
+            return check(item, () -> RequestChecks.buildField("imageName", value, region));
+        }
+
+        @POST
+        public FormValidation doCheckSource(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("source", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckBootstrapUrl(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("bootstrapUrl", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckName(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("name", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckCompletion(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("completion", value, null));
+        }
+
+        /** marker (the engine's default, left out of the snippet) or stop. */
+        @POST
+        public ListBoxModel doFillCompletionItems() {
+            return RequestChecks.completions();
+        }
+
+        @POST
+        public FormValidation doCheckCopiesText(@AncestorInPath Item item, @QueryParameter String value,
+                                                @QueryParameter String region) {
+            return check(item, () -> RequestChecks.buildField("copies", FormText.words(value), region));
+        }
+
+        @POST
+        public FormValidation doCheckAccountsText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("accounts", FormText.words(value), null));
+        }
+
+        @POST
+        public FormValidation doCheckPublishText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("publish", FormText.words(value), null));
+        }
+
+        @POST
+        public FormValidation doCheckTimeout(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.buildField("timeout", value, null));
         }
     }
 }

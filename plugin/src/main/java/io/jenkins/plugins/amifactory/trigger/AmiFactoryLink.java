@@ -1,31 +1,28 @@
 package io.jenkins.plugins.amifactory.trigger;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import hudson.model.Failure;
 import hudson.model.ManagementLink;
-import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.track.LedgerEntry;
-import io.amifactory.engine.track.TrackedImage;
-import io.amifactory.engine.track.TrackedImagesFile;
-import io.amifactory.engine.track.TrackedImagesLoader;
+import io.amifactory.engine.track.TrackingStatus;
 import io.amifactory.engine.track.push.QueueStatus;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import io.jenkins.plugins.amifactory.forms.FormText;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
-import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * Manage Jenkins → "AMI Factory status": per tracked image and region the current AMI, last check and
- * last error (from the ledger), a "check now" button, and the paste-in import of a seed-004
- * {@code tracked_images} YAML.
+ * Manage Jenkins → "AMI Factory status": per tracked image and region the current AMI, last check and last error
+ * (from the ledger), whether a check runs, a "Check now" button, the notification queues, and the paste-in import
+ * of a seed-004 {@code tracked_images} YAML (answered by {@link AmiFactoryConfiguration#doImportTrackedImages}).
  */
 @Extension
 public final class AmiFactoryLink extends ManagementLink {
@@ -56,16 +53,31 @@ public final class AmiFactoryLink extends ManagementLink {
         return Category.STATUS;
     }
 
-    /** One row per tracked image and region, as the ledger has them. */
+    /**
+     * One row per tracked image and region it is watched in, in the order of the configuration: what the ledger
+     * has of it, or "not checked yet". What the ledger still holds of images no longer tracked is not shown.
+     */
     public List<StatusRow> getRows() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        List<StatusRow> rows = new ArrayList<>();
-        for (Map.Entry<String, Map<String, LedgerEntry>> image : LedgerLocation.open().snapshot().entrySet()) {
-            for (Map.Entry<String, LedgerEntry> region : image.getValue().entrySet()) {
-                rows.add(new StatusRow(image.getKey(), region.getKey(), region.getValue()));
-            }
+        return status().rows().stream().map(StatusRow::new).toList();
+    }
+
+    /**
+     * The images the ledger remembers that are no longer configured, comma-separated (their entries are kept, so that
+     * an image added again starts no job for an AMI already seen); empty when there are none.
+     */
+    public String getNoLongerTracked() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return String.join(", ", status().noLongerTracked());
+    }
+
+    private static TrackingStatus status() {
+        AmiFactoryConfiguration config = AmiFactoryConfiguration.get();
+        Map<String, List<String>> tracked = new LinkedHashMap<>();
+        for (TrackedImageConfig image : config.getTrackedImages()) {
+            tracked.put(image.getName(), FormText.words(image.getRegions()));
         }
-        return rows;
+        return TrackingStatus.of(LedgerLocation.open().snapshot(), tracked, config.getDefaultRegionList());
     }
 
     /** One row per notification queue the tracked images name. */
@@ -74,53 +86,61 @@ public final class AmiFactoryLink extends ManagementLink {
         return NotificationQueues.get().statuses().stream().map(QueueRow::new).toList();
     }
 
-    public int getTrackedImageCount() {
-        return AmiFactoryConfiguration.get().getTrackedImages().size();
+    /** "1 tracked image.", "3 tracked images.", or that there are none yet. */
+    public String getTrackedSummary() {
+        int n = AmiFactoryConfiguration.get().getTrackedImages().size();
+        return n == 0 ? "No tracked images yet." : FormText.count(n, "tracked image") + ".";
     }
 
-    /** Runs a check within a minute instead of at the next interval. */
+    /** Whether a check runs or waits to start: the page then reloads itself until it is done. */
+    public boolean isChecking() {
+        AmiReleasePoller poller = AmiReleasePoller.get();
+        return poller.getCycleStarted() != null || poller.getCheckRequested() != null;
+    }
+
+    /** What the poller is doing, or when it last finished a check. */
+    public String getCheckState() {
+        AmiReleasePoller poller = AmiReleasePoller.get();
+        Instant started = poller.getCycleStarted();
+        if (started != null) {
+            return "Checking the tracked images now (started " + StatusTimes.time(started)
+                    + "); this page reloads until the check is done.";
+        }
+        Instant requested = poller.getCheckRequested();
+        if (requested != null) {
+            return "A check was asked for at " + StatusTimes.time(requested) + "; it starts in a moment.";
+        }
+        Instant finished = poller.getCycleFinished();
+        int minutes = AmiFactoryConfiguration.get().getPollIntervalMinutes();
+        return finished == null
+                ? "No check has run since Jenkins started; they run every " + minutes + " minutes."
+                : "Last check finished " + StatusTimes.dateTime(finished) + "; they run every " + minutes + " minutes.";
+    }
+
+    /** Starts a check at once, in the background; the page says that it runs and reloads until it is done. */
     @POST
     public HttpResponse doCheckNow() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        AmiReleasePoller.get().requestCycle();
+        AmiReleasePoller.get().checkNow();
         return HttpResponses.redirectToDot();
     }
 
-    /**
-     * Parses the pasted YAML with the engine's loader (seed 004's format or our own) and adds the images,
-     * replacing those of the same name. Nothing is changed when any part is invalid; the error names the
-     * line and field.
-     */
-    @POST
-    public HttpResponse doImportTrackedImages(@QueryParameter String yaml) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        if (FormText.isBlank(yaml)) {
-            throw new Failure("Paste a tracked_images YAML document first.");
-        }
-        TrackedImagesFile file;
-        try {
-            file = TrackedImagesLoader.parse("pasted YAML", yaml);
-        } catch (InputException e) {
-            throw new Failure(e.getMessage());
-        }
-        List<TrackedImageConfig> imported = new ArrayList<>();
-        for (TrackedImage image : file.images()) {
-            imported.add(TrackedImageConfig.fromEngine(image, file.defaultRegions()));
-        }
-        AmiFactoryConfiguration.get().mergeTrackedImages(imported);
-        return HttpResponses.redirectToDot();
+    /** The System page's section: the import button of this page sends the pasted text there. */
+    public AmiFactoryConfiguration getConfiguration() {
+        return AmiFactoryConfiguration.get();
     }
 
-    /** A ledger row with getters for the Jelly view. */
+    /** A tracked image in one region, with getters for the Jelly view. */
     public static final class StatusRow {
         private final String image;
         private final String region;
+        @CheckForNull
         private final LedgerEntry entry;
 
-        StatusRow(String image, String region, LedgerEntry entry) {
-            this.image = image;
-            this.region = region;
-            this.entry = entry;
+        StatusRow(TrackingStatus.Row row) {
+            this.image = row.image();
+            this.region = row.region();
+            this.entry = row.entry();
         }
 
         public String getImage() {
@@ -132,23 +152,23 @@ public final class AmiFactoryLink extends ManagementLink {
         }
 
         public String getImageId() {
-            return entry.imageId() == null ? "" : entry.imageId();
+            return entry == null || entry.imageId() == null ? "" : entry.imageId();
         }
 
         public String getImageName() {
-            return entry.imageName() == null ? "" : entry.imageName();
+            return entry == null || entry.imageName() == null ? "" : entry.imageName();
         }
 
         public String getCreationDate() {
-            return entry.creationDate() == null ? "" : entry.creationDate();
+            return entry == null ? "" : StatusTimes.dateTime(entry.creationDate());
         }
 
         public String getLastChecked() {
-            return entry.lastChecked() == null ? "never" : entry.lastChecked().toString();
+            return entry == null || entry.lastChecked() == null ? "not checked yet" : StatusTimes.dateTime(entry.lastChecked());
         }
 
         public String getLastError() {
-            return entry.lastError() == null ? "" : entry.lastError();
+            return entry == null || entry.lastError() == null ? "" : entry.lastError();
         }
     }
 
@@ -169,12 +189,13 @@ public final class AmiFactoryLink extends ManagementLink {
         }
 
         public String getLastMessage() {
-            return status.lastMessageAt() == null ? "none yet" : status.lastMessageAt() + " (" + status.messages() + " in all)";
+            return status.lastMessageAt() == null ? "none yet"
+                    : StatusTimes.dateTime(status.lastMessageAt()) + " (" + status.messages() + " in all)";
         }
 
         public String getLastError() {
             return status.lastError() == null ? "" : status.lastError()
-                    + (status.lastErrorAt() == null ? "" : " (" + status.lastErrorAt() + ")");
+                    + (status.lastErrorAt() == null ? "" : " (" + StatusTimes.dateTime(status.lastErrorAt()) + ")");
         }
     }
 }

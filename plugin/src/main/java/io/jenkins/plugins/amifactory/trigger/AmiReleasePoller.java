@@ -1,5 +1,6 @@
 package io.jenkins.plugins.amifactory.trigger;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.ExtensionList;
@@ -21,6 +22,7 @@ import io.jenkins.plugins.amifactory.aws.AwsConnector;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,12 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 @Extension
 public final class AmiReleasePoller extends AsyncPeriodicWork {
     private volatile long lastCycleMillis;
+    /** When the cycle under way started; null when none runs. */
+    private volatile Instant cycleStarted;
+    /** When the last cycle finished; null before the first one since Jenkins started. */
+    private volatile Instant cycleFinished;
+    /** When "Check now" asked for a cycle that has not started yet; null when none is waiting. */
+    private volatile Instant checkRequested;
 
     public AmiReleasePoller() {
         super("ami-factory-poller");
@@ -72,13 +80,52 @@ public final class AmiReleasePoller extends AsyncPeriodicWork {
     }
 
     /**
+     * "Check now": a cycle starts at once in the background (its own thread, as every run of this work), or right
+     * after the one under way.
+     */
+    public void checkNow() {
+        checkRequested = Instant.now();
+        requestCycle();
+        doRun();
+    }
+
+    /** A "Check now" during a cycle runs another one after it instead of being dropped. */
+    @Override
+    protected boolean queueIfAlreadyRunning() {
+        return true;
+    }
+
+    /** When the cycle under way started, or null. */
+    @CheckForNull
+    public Instant getCycleStarted() {
+        return cycleStarted;
+    }
+
+    /** When the last cycle finished since Jenkins started, or null. */
+    @CheckForNull
+    public Instant getCycleFinished() {
+        return cycleFinished;
+    }
+
+    /** When a "Check now" that has not started yet was asked for, or null. */
+    @CheckForNull
+    public Instant getCheckRequested() {
+        return checkRequested;
+    }
+
+    /**
      * One full cycle: check, then dispatch pending events. Runs as SYSTEM whoever calls it: it must see
      * every job, and credentials come from the global store.
      */
     public synchronized void runCycle(TaskListener listener) {
         lastCycleMillis = System.currentTimeMillis();
+        checkRequested = null;
+        cycleStarted = Instant.now();
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
             check(listener, image -> true);
+        } finally {
+            cycleFinished = Instant.now();
+            cycleStarted = null;
         }
     }
 

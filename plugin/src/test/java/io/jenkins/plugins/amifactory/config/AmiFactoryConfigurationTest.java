@@ -113,8 +113,8 @@ class AmiFactoryConfigurationTest {
             HtmlPage result = j.submit(form);
             answer = result.getWebResponse().getContentAsString();
         }
-        assertTrue(answer.contains("tracked image &#39;al2023&#39; is configured twice")
-                || answer.contains("tracked image 'al2023' is configured twice"), answer);
+        assertTrue(answer.contains("tracked images 1 and 2 are both named &#39;al2023&#39;")
+                || answer.contains("tracked images 1 and 2 are both named 'al2023'"), answer);
         assertUnchanged(config);
         assertEquals(onDisk, Files.readString(file, StandardCharsets.UTF_8),
                 "nothing of the refused form was saved");
@@ -136,7 +136,7 @@ class AmiFactoryConfigurationTest {
         assertTrue(assertThrows(ConfigurationException.class, () -> config.setTrackedImages(List.of(
                 new TrackedImageConfig("a", new SsmParameterSource("/aws/service/a")),
                 new TrackedImageConfig("a", new SsmParameterSource("/aws/service/b"))))).getMessage()
-                .startsWith("trackedImages: tracked image 'a' is configured twice"));
+                .startsWith("trackedImages: tracked images 1 and 2 are both named 'a'"));
         assertTrue(assertThrows(ConfigurationException.class, () -> config.setTracking(
                 new AwsIdentity("", "not-a-role", ""))).getMessage().startsWith("tracking.roleArn: "));
         StepDefaults externalIdAlone = new StepDefaults();

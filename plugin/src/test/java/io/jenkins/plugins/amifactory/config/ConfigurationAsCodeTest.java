@@ -61,7 +61,7 @@ class ConfigurationAsCodeTest {
                 + "      - name: a\n        source:\n          ssmParameter:\n            path: /aws/service/a\n"
                 + "      - name: a\n        source:\n          ssmParameter:\n            path: /aws/service/b\n";
         ConfiguratorException refused = assertThrows(ConfiguratorException.class, () -> apply(twice));
-        assertTrue(causes(refused).contains("trackedImages: tracked image 'a' is configured twice"), causes(refused));
+        assertTrue(causes(refused).contains("trackedImages: tracked images 1 and 2 are both named 'a'"), causes(refused));
         assertEquals(List.of("eks-1.31-al2023", "rhel-9"),
                 AmiFactoryConfiguration.get().getTrackedImages().stream().map(TrackedImageConfig::getName).toList());
 

@@ -56,7 +56,7 @@ public final class AwsAccess implements Serializable {
         if (!ownCredentials && !defaults.isAllowDefaultIdentity()) {
             throw new InputException(source, 0, "credentialsId", "name the AWS credentials to use: steps without "
                     + "credentials may not run as the controller's AWS identity unless an administrator allows it "
-                    + "(Manage Jenkins > System > AMI Factory > Steps)");
+                    + "(Manage Jenkins > System > AMI Factory: steps)");
         }
         return new AwsAccess(
                 ownCredentials ? credentialsId.trim() : defaults.getCredentialsId(),

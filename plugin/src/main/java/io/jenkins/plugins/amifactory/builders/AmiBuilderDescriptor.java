@@ -28,6 +28,11 @@ public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> 
     }
 
     @POST
+    public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return checkText(item, value, () -> StepForms.credentials(value));
+    }
+
+    @POST
     public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
         if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
             return FormValidation.ok();

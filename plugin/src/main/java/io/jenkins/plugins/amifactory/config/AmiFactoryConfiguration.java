@@ -347,11 +347,11 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
         try {
             URI uri = new URI(value);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                return "an http(s) URL, for example http://127.0.0.1:5000";
+                return "must be an http(s) URL, for example http://127.0.0.1:5000";
             }
             return null;
         } catch (URISyntaxException e) {
-            return "not a URL: " + e.getMessage();
+            return "must be an http(s) URL, for example http://127.0.0.1:5000 (" + e.getMessage() + ")";
         }
     }
 
@@ -383,7 +383,7 @@ public class AmiFactoryConfiguration extends GlobalConfiguration {
         String trimmed = FormText.trimmed(value);
         String problem = endpointProblem(trimmed);
         if (problem != null) {
-            return FormValidation.error("Must be " + problem + ".");
+            return FormValidation.error(Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + ".");
         }
         return trimmed.isEmpty() ? FormValidation.ok()
                 : FormValidation.warning("All AWS calls go to this endpoint: for emulators only.");

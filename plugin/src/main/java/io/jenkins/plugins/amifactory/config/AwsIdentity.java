@@ -96,13 +96,6 @@ public class AwsIdentity implements Describable<AwsIdentity> {
         }
 
         @POST
-        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return GlobalCredentials.check(value,
-                    "Empty: the controller's own AWS credentials (instance profile, environment).");
-        }
-
-        @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
             return GlobalCredentials.items(credentialsId);
         }
@@ -125,6 +118,13 @@ public class AwsIdentity implements Describable<AwsIdentity> {
     public static final class DescriptorImpl extends IdentityDescriptor {
         public DescriptorImpl() {
             super(AwsIdentity.class);
+        }
+
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return GlobalCredentials.check(value,
+                    "Empty: the controller's own AWS credentials (instance profile, environment).");
         }
 
         @NonNull

@@ -12,6 +12,7 @@ import io.amifactory.engine.track.Tracker;
 import io.jenkins.plugins.amifactory.aws.AwsConnector;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.PageTimes;
 import io.jenkins.plugins.amifactory.trigger.LedgerLocation;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ final class LookupCheck {
             if (r.ok()) {
                 html.append(Util.escape(r.imageId()))
                         .append(" (").append(Util.escape(nonNull(r.imageName())))
-                        .append(", created ").append(Util.escape(nonNull(r.creationDate()))).append(')');
+                        .append(", created ").append(Util.escape(PageTimes.dateTime(r.creationDate()))).append(')');
             } else {
                 anyError = true;
                 html.append("error: ").append(Util.escape(nonNull(r.error())));

@@ -2,9 +2,14 @@ package io.jenkins.plugins.amifactory.config;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.amifactory.forms.FormText;
+import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * What a step or freestyle builder that names no AWS credentials runs as. Off by default: such a step fails, so
@@ -34,6 +39,21 @@ public final class StepDefaults extends AwsIdentity {
     public static final class DescriptorImpl extends IdentityDescriptor {
         public DescriptorImpl() {
             super(StepDefaults.class);
+        }
+
+        /** What the credentials mean depends on the box beside them: unticked, steps never run as them. */
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value,
+                                                   @QueryParameter boolean allowDefaultIdentity) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if (!allowDefaultIdentity) {
+                return FormText.isBlank(value)
+                        ? FormValidation.ok("Steps must name their AWS credentials: those without fail.")
+                        : FormValidation.warning("Not used while steps without AWS credentials may not run as the "
+                                + "identity of this section.");
+            }
+            return GlobalCredentials.check(value, "Empty: steps without AWS credentials run as the controller's own "
+                    + "AWS credentials (instance profile, environment).");
         }
 
         @NonNull

@@ -6,6 +6,7 @@ import io.amifactory.engine.build.spec.BuildSpec;
 import io.amifactory.engine.build.spec.SingleBuildReader;
 import io.amifactory.engine.input.InputException;
 import io.amifactory.engine.input.InputNode;
+import io.amifactory.engine.latest.LatestRequest;
 import io.amifactory.engine.prune.PruneAction;
 import io.amifactory.engine.prune.PruneRequest;
 import io.amifactory.engine.share.ShareRequest;
@@ -123,9 +124,13 @@ public final class RequestChecks {
                 doc -> PruneRequest.parse(doc, List.of(STAND_IN_REGION), Instant.now()));
     }
 
-    /** The actions the engine knows, for a drop-down; the first is its default. */
+    /**
+     * The actions the engine knows, for a drop-down; the first entry leaves the engine's default (deregister), so
+     * a builder saved without an action keeps none, as the completion drop-down does.
+     */
     public static ListBoxModel pruneActions(String current) {
         ListBoxModel model = new ListBoxModel();
+        model.add("Default: " + PruneAction.values()[0].json(), "");
         for (PruneAction a : PruneAction.values()) {
             model.add(a.json(), a.json());
         }
@@ -164,6 +169,14 @@ public final class RequestChecks {
     public static Object shareImageArgument(String text) {
         List<String> images = FormText.words(text);
         return images.size() == 1 && !images.get(0).contains("=") ? images.get(0) : images;
+    }
+
+    // ---- amiLatest
+
+    /** One field of amiLatest ({@code name}, {@code owners}). */
+    public static FormValidation latestField(String key, Object value) {
+        return field(key, Map.of("name", "standin-*"), value,
+                doc -> LatestRequest.parse(doc, List.of(STAND_IN_REGION)));
     }
 
     // ----

@@ -12,6 +12,8 @@ import hudson.security.ACL;
 import hudson.security.Permission;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.StepDefaults;
 import java.util.Collections;
 import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
@@ -64,6 +66,21 @@ public final class StepForms {
      */
     public static boolean mayCheck(@CheckForNull Item item, Permission permission) {
         return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER) : item.hasPermission(permission);
+    }
+
+    /**
+     * A step's or builder's AWS credentials: required, unless an administrator let steps without credentials run
+     * as the steps' default identity (then empty says which identity that is).
+     */
+    public static FormValidation credentials(String value) {
+        if (!FormText.isBlank(value)) {
+            return FormValidation.ok();
+        }
+        StepDefaults steps = AmiFactoryConfiguration.get().getSteps();
+        return steps.isAllowDefaultIdentity()
+                ? FormValidation.ok("Empty: the steps' default identity (" + steps.describe() + ").")
+                : FormValidation.error("Required: steps without AWS credentials may not run as the controller's AWS "
+                        + "identity (an administrator can allow it on Manage Jenkins > System > AMI Factory: steps).");
     }
 
     public static FormValidation region(String value) {

@@ -10,14 +10,12 @@ import hudson.util.ListBoxModel;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.forms.FormText;
 import io.jenkins.plugins.amifactory.forms.RequestChecks;
-import io.jenkins.plugins.amifactory.forms.StepForms;
 import io.jenkins.plugins.amifactory.runners.AmiBuildRequest;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.PlainValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Supplier;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -364,11 +362,6 @@ public final class AmiBuildStep extends AmiStep {
             step.setSpec(form.optString("spec"));
             step.setPayload(form.optString("payload"));
             return step;
-        }
-
-        /** Only who may read the job gets answers (everyone else "ok": the checks only judge the text typed). */
-        private static FormValidation check(Item item, Supplier<FormValidation> check) {
-            return StepForms.mayCheck(item, Item.EXTENDED_READ) ? check.get() : FormValidation.ok();
         }
 
         @POST

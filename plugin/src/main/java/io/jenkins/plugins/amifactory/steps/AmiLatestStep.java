@@ -4,11 +4,14 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.aws.AwsAccess;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.LatestRunner;
 import io.jenkins.plugins.amifactory.runners.PlainValues;
@@ -19,9 +22,12 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code amiLatest}: the newest launchable AMI matching {@code name} and/or {@code tags} (your own images
@@ -142,6 +148,16 @@ public final class AmiLatestStep extends AmiRegionsStep {
             step.setOwners(FormText.words(form.optString("ownersText")));
             step.setIncludeDeprecated(form.optBoolean("includeDeprecated"));
             return step;
+        }
+
+        @POST
+        public FormValidation doCheckName(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.latestField("name", value));
+        }
+
+        @POST
+        public FormValidation doCheckOwnersText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.latestField("owners", FormText.words(value)));
         }
     }
 }

@@ -4,11 +4,15 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.aws.AwsAccess;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.PlainValues;
 import io.jenkins.plugins.amifactory.runners.PruneRunner;
@@ -19,9 +23,12 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code amiPrune}: removes (or deprecates, or disables) old AMIs of your own that nothing uses, by the
@@ -233,6 +240,48 @@ public final class AmiPruneStep extends AmiRegionsStep {
             step.setKeepShared(form.optBoolean("keepShared"));
             step.setDryRun(form.optBoolean("dryRun"));
             return step;
+        }
+
+        @POST
+        public FormValidation doCheckName(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.pruneField("name", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckKeepText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.pruneField("keep", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckMaxAge(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.pruneField("maxAge", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckAction(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.pruneField("action", value, null));
+        }
+
+        /** "Default: deregister" (left out of the snippet), then the engine's actions. */
+        @POST
+        public ListBoxModel doFillActionItems(@QueryParameter String action) {
+            return RequestChecks.pruneActions(action);
+        }
+
+        @POST
+        public FormValidation doCheckDeprecateAt(@AncestorInPath Item item, @QueryParameter String value,
+                                                 @QueryParameter String action) {
+            return check(item, () -> RequestChecks.pruneField("deprecateAt", value, action));
+        }
+
+        @POST
+        public FormValidation doCheckFamilyTag(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.pruneField("familyTag", value, null));
+        }
+
+        @POST
+        public FormValidation doCheckInUseParametersText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.pruneField("inUseParameters", FormText.words(value), null));
         }
     }
 }

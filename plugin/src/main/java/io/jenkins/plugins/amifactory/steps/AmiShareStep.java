@@ -4,11 +4,14 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.FormValidation;
 import io.amifactory.engine.input.InputException;
 import io.jenkins.plugins.amifactory.aws.AwsAccess;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.RequestChecks;
 import io.jenkins.plugins.amifactory.runners.EngineArguments;
 import io.jenkins.plugins.amifactory.runners.PlainValues;
 import io.jenkins.plugins.amifactory.runners.ShareRunner;
@@ -20,9 +23,12 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code amiShare}: adds (or with {@code remove: true} removes) launch permissions of an AMI in every region it
@@ -226,8 +232,8 @@ public final class AmiShareStep extends AmiRegionsStep {
         public Step newInstance(StaplerRequest2 req, @NonNull JSONObject form) throws FormException {
             AmiShareStep step = new AmiShareStep();
             step.bindCommon(form);
-            List<String> images = FormText.words(form.optString("imageText"));
-            step.setImage(images.size() == 1 && !images.get(0).contains("=") ? images.get(0) : images.isEmpty() ? null : images);
+            String image = form.optString("imageText");
+            step.setImage(FormText.isBlank(image) ? null : RequestChecks.shareImageArgument(image));
             step.setName(form.optString("name"));
             step.setAccounts(FormText.words(form.optString("accountsText")));
             step.setOrgArns(FormText.words(form.optString("orgArnsText")));
@@ -237,6 +243,32 @@ public final class AmiShareStep extends AmiRegionsStep {
             step.setRemove(form.optBoolean("remove"));
             step.setSnapshots(form.optBoolean("snapshots"));
             return step;
+        }
+
+        @POST
+        public FormValidation doCheckImageText(@AncestorInPath Item item, @QueryParameter String value,
+                                               @QueryParameter String name) {
+            return check(item, () -> RequestChecks.shareImage(RequestChecks.shareImageArgument(value), name));
+        }
+
+        @POST
+        public FormValidation doCheckName(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.shareName(value));
+        }
+
+        @POST
+        public FormValidation doCheckAccountsText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.shareGrantees("accounts", FormText.words(value)));
+        }
+
+        @POST
+        public FormValidation doCheckOrgArnsText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.shareGrantees("orgArns", FormText.words(value)));
+        }
+
+        @POST
+        public FormValidation doCheckOuArnsText(@AncestorInPath Item item, @QueryParameter String value) {
+            return check(item, () -> RequestChecks.shareGrantees("ouArns", FormText.words(value)));
         }
     }
 }

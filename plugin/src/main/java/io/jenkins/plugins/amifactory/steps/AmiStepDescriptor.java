@@ -8,6 +8,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.amifactory.forms.EngineChecks;
 import io.jenkins.plugins.amifactory.forms.StepForms;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.QueryParameter;
@@ -26,6 +27,16 @@ public abstract class AmiStepDescriptor extends StepDescriptor {
     @POST
     public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
         return StepForms.credentialsItems(item, credentialsId);
+    }
+
+    /** Only who may read the job gets answers (everyone else "ok": the checks only judge the text typed). */
+    protected static FormValidation check(Item item, Supplier<FormValidation> check) {
+        return StepForms.mayCheck(item, Item.EXTENDED_READ) ? check.get() : FormValidation.ok();
+    }
+
+    @POST
+    public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+        return check(item, () -> StepForms.credentials(value));
     }
 
     @POST

@@ -10,6 +10,7 @@ import io.amifactory.engine.track.push.QueueStatus;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import io.jenkins.plugins.amifactory.config.TrackedImageConfig;
 import io.jenkins.plugins.amifactory.forms.FormText;
+import io.jenkins.plugins.amifactory.forms.PageTimes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,18 +104,18 @@ public final class AmiFactoryLink extends ManagementLink {
         AmiReleasePoller poller = AmiReleasePoller.get();
         Instant started = poller.getCycleStarted();
         if (started != null) {
-            return "Checking the tracked images now (started " + StatusTimes.time(started)
+            return "Checking the tracked images now (started " + PageTimes.time(started)
                     + "); this page reloads until the check is done.";
         }
         Instant requested = poller.getCheckRequested();
         if (requested != null) {
-            return "A check was asked for at " + StatusTimes.time(requested) + "; it starts in a moment.";
+            return "A check was asked for at " + PageTimes.time(requested) + "; it starts in a moment.";
         }
         Instant finished = poller.getCycleFinished();
         int minutes = AmiFactoryConfiguration.get().getPollIntervalMinutes();
         return finished == null
                 ? "No check has run since Jenkins started; they run every " + minutes + " minutes."
-                : "Last check finished " + StatusTimes.dateTime(finished) + "; they run every " + minutes + " minutes.";
+                : "Last check finished " + PageTimes.dateTime(finished) + "; they run every " + minutes + " minutes.";
     }
 
     /** Starts a check at once, in the background; the page says that it runs and reloads until it is done. */
@@ -160,11 +161,11 @@ public final class AmiFactoryLink extends ManagementLink {
         }
 
         public String getCreationDate() {
-            return entry == null ? "" : StatusTimes.dateTime(entry.creationDate());
+            return entry == null ? "" : PageTimes.dateTime(entry.creationDate());
         }
 
         public String getLastChecked() {
-            return entry == null || entry.lastChecked() == null ? "not checked yet" : StatusTimes.dateTime(entry.lastChecked());
+            return entry == null || entry.lastChecked() == null ? "not checked yet" : PageTimes.dateTime(entry.lastChecked());
         }
 
         public String getLastError() {
@@ -190,12 +191,12 @@ public final class AmiFactoryLink extends ManagementLink {
 
         public String getLastMessage() {
             return status.lastMessageAt() == null ? "none yet"
-                    : StatusTimes.dateTime(status.lastMessageAt()) + " (" + status.messages() + " in all)";
+                    : PageTimes.dateTime(status.lastMessageAt()) + " (" + status.messages() + " in all)";
         }
 
         public String getLastError() {
             return status.lastError() == null ? "" : status.lastError()
-                    + (status.lastErrorAt() == null ? "" : " (" + StatusTimes.dateTime(status.lastErrorAt()) + ")");
+                    + (status.lastErrorAt() == null ? "" : " (" + PageTimes.dateTime(status.lastErrorAt()) + ")");
         }
     }
 }

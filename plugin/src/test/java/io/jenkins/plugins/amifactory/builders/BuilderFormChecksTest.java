@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.FreeStyleProject;
 import io.jenkins.plugins.amifactory.FormAnswers;
+import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
+import io.jenkins.plugins.amifactory.config.StepDefaults;
 import java.util.List;
 import java.util.Map;
 import net.sf.json.JSONArray;
@@ -64,6 +66,21 @@ class BuilderFormChecksTest {
     }
 
     @Test
+    void credentialsAreRequiredUnlessAnAdministratorAllowedADefaultIdentity() throws Exception {
+        for (Class<?> builder : List.of(AmiBuildBuilder.class, AmiShareBuilder.class, AmiPruneBuilder.class)) {
+            assertEquals("error: Required: steps without AWS credentials may not run as the controller's AWS identity "
+                    + "(an administrator can allow it on Manage Jenkins > System > AMI Factory: steps).",
+                    check(builder, "credentialsId", Map.of("value", "")), builder.getSimpleName());
+            assertEquals("ok", check(builder, "credentialsId", Map.of("value", "ami-factory")));
+        }
+        StepDefaults allowed = new StepDefaults();
+        allowed.setAllowDefaultIdentity(true);
+        AmiFactoryConfiguration.get().setSteps(allowed);
+        assertEquals("ok: Empty: the steps' default identity (the controller's own AWS credentials).",
+                check(AmiPruneBuilder.class, "credentialsId", Map.of("value", "")));
+    }
+
+    @Test
     void pruneFieldsAreCheckedByTheEngine() throws Exception {
         assertEquals("error: must be a whole number, not 'three'", check(AmiPruneBuilder.class, "keep", Map.of("value", "three")));
         assertEquals("ok", check(AmiPruneBuilder.class, "keep", Map.of("value", "3")));
@@ -83,8 +100,10 @@ class BuilderFormChecksTest {
         JSONObject items = JSONObject.fromObject(FormAnswers.raw(j, JOB + "descriptorByName/"
                 + AmiPruneBuilder.class.getName() + "/fillActionItems", Map.of("action", "")));
         JSONArray values = items.getJSONArray("values");
-        assertEquals(List.of("deregister", "deprecate", "disable"),
+        assertEquals(List.of("", "deregister", "deprecate", "disable"),
                 values.stream().map(v -> ((JSONObject) v).getString("value")).toList());
+        assertEquals("Default: deregister", values.getJSONObject(0).getString("name"),
+                "the first entry leaves the engine's default, so an unset action stays unset");
 
         FreeStyleProject p = (FreeStyleProject) j.jenkins.getItem("bake");
         AmiPruneBuilder prune = new AmiPruneBuilder();

@@ -70,6 +70,30 @@ class ConfigurationMessagesTest {
     }
 
     @Test
+    void theEndpointIsCheckedInTheField(JenkinsRule j) throws Exception {
+        assertEquals("error: Must be an http(s) URL, for example http://127.0.0.1:5000 (Illegal character in path at "
+                + "index 3: not a url).", FormAnswers.check(j, "", AmiFactoryConfiguration.class, "endpoint",
+                Map.of("value", "not a url")));
+        assertEquals("error: Must be an http(s) URL, for example http://127.0.0.1:5000.",
+                FormAnswers.check(j, "", AmiFactoryConfiguration.class, "endpoint", Map.of("value", "ftp://moto")));
+    }
+
+    @Test
+    void theStepsCredentialsSayWhatTheyMeanWithTheBoxBesideThem(JenkinsRule j) throws Exception {
+        assertEquals("ok: Steps must name their AWS credentials: those without fail.", FormAnswers.check(j, "",
+                StepDefaults.class, "credentialsId", Map.of("value", "", "allowDefaultIdentity", "false")));
+        assertEquals("warning: Not used while steps without AWS credentials may not run as the identity of this section.",
+                FormAnswers.check(j, "", StepDefaults.class, "credentialsId",
+                        Map.of("value", "builder", "allowDefaultIdentity", "false")));
+        assertEquals("ok: Empty: steps without AWS credentials run as the controller's own AWS credentials (instance "
+                + "profile, environment).", FormAnswers.check(j, "", StepDefaults.class, "credentialsId",
+                Map.of("value", "", "allowDefaultIdentity", "true")));
+        assertEquals("ok: Empty: the controller's own AWS credentials (instance profile, environment).",
+                FormAnswers.check(j, "", AwsIdentity.class, "credentialsId", Map.of("value", "")),
+                "the tracking identity has no box: empty is the controller's own");
+    }
+
+    @Test
     void theHintsOfATrackedImageNameTheDefaultsWithoutSayingWhereTheyAre(JenkinsRule j) throws Exception {
         String regions = FormAnswers.check(j, "", TrackedImageConfig.class, "regions", Map.of("value", ""));
         String credentials = FormAnswers.check(j, "", TrackedImageConfig.class, "credentialsId", Map.of("value", ""));

@@ -131,7 +131,7 @@ class AmiBuildStepTest {
         WorkflowJob p = pipeline(buildCall(", dryRun: true"));
         WorkflowRun refused = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("amiBuild: credentialsId: name the AWS credentials to use", refused);
-        j.assertLogContains("(Manage Jenkins > System > AMI Factory > Steps)", refused);
+        j.assertLogContains("(Manage Jenkins > System > AMI Factory: steps)", refused);
 
         p.setDefinition(new CpsFlowDefinition(buildCall(", dryRun: true, credentialsId: 'moto'"), true));
         WorkflowRun named = j.buildAndAssertSuccess(p);

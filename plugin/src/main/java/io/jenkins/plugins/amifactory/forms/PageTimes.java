@@ -1,4 +1,4 @@
-package io.jenkins.plugins.amifactory.trigger;
+package io.jenkins.plugins.amifactory.forms;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,23 +8,23 @@ import java.util.Locale;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 
-/** Times as the status page shows them: to the minute, in UTC, e.g. {@code 2026-12-04 06:28 UTC}. */
+/** Times as the plugin's pages show them: to the minute, in UTC, e.g. {@code 2026-12-04 06:28 UTC}. */
 @Restricted(NoExternalUse.class)
-final class StatusTimes {
+public final class PageTimes {
     private static final DateTimeFormatter DATE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private StatusTimes() {
+    private PageTimes() {
     }
 
-    static String dateTime(Instant instant) {
+    public static String dateTime(Instant instant) {
         return DATE_TIME.format(instant);
     }
 
     /** An ISO-8601 time as AWS writes it ({@code 2023-06-07T21:02:11.000Z}); other text as it is. */
-    static String dateTime(String iso) {
+    public static String dateTime(String iso) {
         if (iso == null) {
             return "";
         }
@@ -36,7 +36,7 @@ final class StatusTimes {
     }
 
     /** The time of day, to the second: for what happens while one looks at the page. */
-    static String time(Instant instant) {
+    public static String time(Instant instant) {
         return TIME.format(instant);
     }
 }

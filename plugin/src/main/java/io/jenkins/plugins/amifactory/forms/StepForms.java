@@ -92,7 +92,7 @@ public final class StepForms {
 
     public static FormValidation roleArn(String value) {
         if (FormText.isBlank(value)) {
-            return FormValidation.ok("Empty: the default role of the AMI Factory configuration, if any.");
+            return FormValidation.ok("Empty: the role of AMI Factory: steps (Manage Jenkins > System), if any.");
         }
         return EngineChecks.roleArn(value);
     }

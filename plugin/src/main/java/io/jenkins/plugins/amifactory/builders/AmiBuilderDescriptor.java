@@ -34,30 +34,21 @@ public abstract class AmiBuilderDescriptor extends BuildStepDescriptor<Builder> 
 
     @POST
     public FormValidation doCheckRoleArn(@AncestorInPath Item item, @QueryParameter String value) {
-        if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
-            return FormValidation.ok();
-        }
-        return value != null && value.contains("$") ? FormValidation.ok() : StepForms.roleArn(value);
+        return checkText(item, value, () -> StepForms.roleArn(value));
     }
 
     @POST
     public FormValidation doCheckExternalId(@AncestorInPath Item item, @QueryParameter String value,
                                             @QueryParameter String roleArn) {
-        if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
+        if (RequestChecks.hasVariables(roleArn)) {
             return FormValidation.ok();
         }
-        if (value != null && value.contains("$") || roleArn != null && roleArn.contains("$")) {
-            return FormValidation.ok();
-        }
-        return EngineChecks.externalId(value, roleArn);
+        return checkText(item, value, () -> EngineChecks.externalId(value, roleArn));
     }
 
     @POST
     public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
-        if (!StepForms.mayCheck(item, Item.CONFIGURE)) {
-            return FormValidation.ok();
-        }
-        return value != null && value.contains("$") ? FormValidation.ok() : StepForms.region(value);
+        return checkText(item, value, () -> StepForms.region(value));
     }
 
     @POST

@@ -12,6 +12,7 @@ import io.amifactory.engine.prune.PruneRequest;
 import io.amifactory.engine.share.ShareRequest;
 import io.jenkins.plugins.amifactory.config.AmiFactoryConfiguration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,12 +100,17 @@ public final class RequestChecks {
 
     /** The completions the engine knows, for a drop-down; the first entry leaves the engine's default. */
     public static ListBoxModel completions() {
+        return choices(Arrays.stream(BuildSpec.Completion.values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /**
+     * A drop-down of the engine's choices: first "Default: X" with an empty value, so that a form saved without a
+     * choice keeps none and the engine's default (the first choice) applies, then each choice.
+     */
+    private static ListBoxModel choices(List<String> values) {
         ListBoxModel model = new ListBoxModel();
-        model.add("Default: " + BuildSpec.Completion.MARKER.name().toLowerCase(Locale.ROOT), "");
-        for (BuildSpec.Completion c : BuildSpec.Completion.values()) {
-            String value = c.name().toLowerCase(Locale.ROOT);
-            model.add(value, value);
-        }
+        model.add("Default: " + values.get(0), "");
+        values.forEach(v -> model.add(v, v));
         return model;
     }
 
@@ -124,16 +130,9 @@ public final class RequestChecks {
                 doc -> PruneRequest.parse(doc, List.of(STAND_IN_REGION), Instant.now()));
     }
 
-    /**
-     * The actions the engine knows, for a drop-down; the first entry leaves the engine's default (deregister), so
-     * a builder saved without an action keeps none, as the completion drop-down does.
-     */
+    /** The actions the engine knows, for a drop-down (see {@link #choices}); deregister is its default. */
     public static ListBoxModel pruneActions(String current) {
-        ListBoxModel model = new ListBoxModel();
-        model.add("Default: " + PruneAction.values()[0].json(), "");
-        for (PruneAction a : PruneAction.values()) {
-            model.add(a.json(), a.json());
-        }
+        ListBoxModel model = choices(Arrays.stream(PruneAction.values()).map(PruneAction::json).toList());
         if (hasVariables(current)) {
             model.add(current, current); // a job saved with ${VARIABLE} keeps it
         }
